@@ -1,0 +1,12 @@
+# starcdc_target_warnings(<target>): the warning set for our own code (third-party headers are
+# SYSTEM includes, so their warnings stay out).
+function(starcdc_target_warnings target)
+  target_compile_options(${target} PRIVATE
+    -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wnon-virtual-dtor -Wold-style-cast
+    -Woverloaded-virtual -Wimplicit-fallthrough -Wformat=2)
+  # -Wnull-dereference is left out: with -O2 it fires inside Boost.Asio's scheduler (inlined
+  # into our code), where it cannot be silenced as a system header.
+  if(STARCDC_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()

@@ -1,0 +1,46 @@
+#include "daemon/pipeline_loader.hpp"
+
+#include "pipeline/common/log.hpp"
+
+namespace starcdc {
+namespace {
+
+void register_secrets(const config::OptionSet& set, const config::OptionValues& values) {
+  for (const auto& spec : set.specs()) {
+    if (spec.secret && values.has(spec.name) && spec.type == config::OptionType::String) {
+      log::add_redaction(values.get_string(spec.name));
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<config::PipelineFile> load_pipeline(const std::string& path,
+                                                  const ConnectorRegistry& registry,
+                                                  config::Diagnostics& diags) {
+  auto pf = config::load_pipeline_file(path, registry.catalog(), config::process_environment(),
+                                       diags);
+  if (!pf) {
+    return std::nullopt;
+  }
+  const SourceFactory* source = registry.source(pf->source.type);
+  const SinkFactory* sink = registry.sink(pf->sink.type);
+  register_secrets(*source->options, pf->source.options);
+  register_secrets(*sink->options, pf->sink.options);
+  if (source->check) {
+    source->check(pf->source.options, pf->source.where, diags);
+  }
+  if (sink->check) {
+    sink->check(pf->sink.options, pf->sink.where, diags);
+  }
+  for (const auto& t : pf->transforms) {
+    diags.error(t.where, "transform: rules are not supported by this version yet; remove the "
+                         "transform block (route rules are supported)");
+  }
+  if (!diags.empty()) {
+    return std::nullopt;
+  }
+  return pf;
+}
+
+}  // namespace starcdc

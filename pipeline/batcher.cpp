@@ -1,0 +1,96 @@
+#include "pipeline/batcher.hpp"
+
+#include <algorithm>
+
+namespace starcdc {
+namespace {
+
+// A chunk is an eighth of the budget, between 64 KiB and 8 MiB: big enough that the sink sends
+// few requests, small enough that several tables and the chunk being sent fit in the budget.
+uint64_t chunk_size_for(uint64_t budget) {
+  return std::clamp<uint64_t>(budget / 8, uint64_t{64} << 10, uint64_t{8} << 20);
+}
+
+}  // namespace
+
+Batcher::Batcher(Sink& sink, HandoffQueue& queue, uint64_t first_epoch)
+    : sink_(sink),
+      queue_(queue),
+      chunk_bytes_(chunk_size_for(queue.budget_bytes())),
+      epoch_(first_epoch) {}
+
+Batcher::EncoderSlot& Batcher::slot_for(const TableSchema* schema) {
+  if (schema == last_schema_) {
+    return *last_slot_;
+  }
+  auto it = encoders_.find(schema);
+  if (it == encoders_.end()) {
+    auto& buf = buffers_[schema->id()];
+    if (!buf) {
+      buf = std::make_unique<TableBuffer>();
+      buf->table = schema->id();
+    }
+    it = encoders_.emplace(schema, EncoderSlot{sink_.make_encoder(*schema), buf.get()}).first;
+  }
+  last_schema_ = schema;
+  last_slot_ = &it->second;
+  return it->second;
+}
+
+void Batcher::event(const ChangeEvent& e) {
+  EncoderSlot& slot = slot_for(e.schema);
+  TableBuffer& b = *slot.buffer;
+  const uint64_t before = b.bytes.size();
+  slot.encoder->encode(e, b.bytes);
+  ++b.rows;
+  ++events_in_epoch_;
+  last_commit_ms_ = std::max(last_commit_ms_, e.commit_ms);
+  open_bytes_ += b.bytes.size() - before;
+  if (b.bytes.size() >= chunk_bytes_) {
+    flush(b);
+  } else if (open_bytes_ >= queue_.budget_bytes() / 2) {
+    flush_all();
+  }
+}
+
+void Batcher::flush(TableBuffer& b) {
+  if (b.rows == 0) {
+    return;
+  }
+  LoadChunk chunk;
+  chunk.table = b.table;
+  chunk.epoch = epoch_;
+  chunk.rows = b.rows;
+  open_bytes_ -= b.bytes.size();
+  chunk.bytes = std::move(b.bytes);
+  b.bytes = ByteBuffer(std::min<uint64_t>(chunk_bytes_ + chunk_bytes_ / 4, chunk.bytes.size()));
+  b.rows = 0;
+  queue_.push(std::move(chunk));
+}
+
+void Batcher::flush_all() {
+  for (auto& [id, b] : buffers_) {
+    flush(*b);
+  }
+}
+
+void Batcher::cut(const Position& position, bool final) {
+  flush_all();
+  Barrier barrier;
+  barrier.epoch = epoch_;
+  barrier.position = position;
+  barrier.final = final;
+  barrier.last_commit_ms = last_commit_ms_;
+  barrier.events = events_in_epoch_;
+  queue_.push(std::move(barrier));
+  ++epoch_;
+  events_in_epoch_ = 0;
+  last_commit_ms_ = 0;
+}
+
+void Batcher::schema_change(const SchemaChange& c) {
+  cut(c.position_before, false);
+  queue_.push(c);
+}
+
+}  // namespace starcdc

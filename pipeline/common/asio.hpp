@@ -1,0 +1,19 @@
+// The one place that includes Asio. Boost 1.74's asio/awaitable.hpp uses std::exchange without
+// including <utility>, which g++ 12 rejects, so <utility> must come first.
+#pragma once
+
+#include <utility>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/this_coro.hpp>
+
+namespace starcdc {
+namespace asio = boost::asio;
+}  // namespace starcdc

@@ -1,0 +1,36 @@
+// SchemaChange: a change to a table's shape, in Flink CDC's vocabulary. A schema change is a
+// barrier: what came before it is committed before it is applied.
+#pragma once
+
+#include <string>
+
+#include "pipeline/model/position.hpp"
+#include "pipeline/model/table_schema.hpp"
+
+namespace starcdc {
+
+enum class SchemaChangeKind : uint8_t {
+  CreateTable,      // create.table
+  AddColumn,        // add.column
+  DropColumn,       // drop.column
+  RenameColumn,     // rename.column
+  AlterColumnType,  // alter.column.type
+  TruncateTable,    // truncate.table
+  DropTable,        // drop.table
+};
+
+// Flink CDC's event name ("add.column"), used by include/exclude.schema.changes and in logs.
+const char* schema_change_name(SchemaChangeKind kind);
+
+struct SchemaChange {
+  SchemaChangeKind kind = SchemaChangeKind::CreateTable;
+  TableId table;
+  const TableSchema* schema = nullptr;  // the table after the change (null after DropTable)
+  std::string column;                   // the column changed (Add/Drop/Rename/AlterType)
+  std::string new_name;                 // RenameColumn
+  Column definition;                    // AddColumn, AlterColumnType: the new definition
+  std::string after_column;             // AddColumn: insert after this one ("" = last)
+  Position position_before;             // source position right before the change
+};
+
+}  // namespace starcdc

@@ -1,0 +1,23 @@
+// JsonLinesEncoder: one JSON object per change,
+// {"op":"u","before":{...},"after":{...},"ts_ms":...}, with Debezium's op letters
+// (c insert, u update, d delete, r snapshot read). Column names are escaped once per schema.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pipeline/sink.hpp"
+
+namespace starcdc::file {
+
+class JsonLinesEncoder : public RowEncoder {
+ public:
+  explicit JsonLinesEncoder(const TableSchema& schema);
+  void encode(const ChangeEvent& e, ByteBuffer& out) override;
+
+ private:
+  void image(const RowImage& img, ByteBuffer& out) const;
+  std::vector<std::string> keys_;  // `"name":` per column
+};
+
+}  // namespace starcdc::file
