@@ -13,13 +13,9 @@ void register_secrets(const config::OptionSet& set, const config::OptionValues& 
   }
 }
 
-}  // namespace
-
-std::optional<config::PipelineFile> load_pipeline(const std::string& path,
-                                                  const ConnectorRegistry& registry,
-                                                  config::Diagnostics& diags) {
-  auto pf = config::load_pipeline_file(path, registry.catalog(), config::process_environment(),
-                                       diags);
+std::optional<config::PipelineFile> finish(std::optional<config::PipelineFile> pf,
+                                           const ConnectorRegistry& registry,
+                                           config::Diagnostics& diags) {
   if (!pf) {
     return std::nullopt;
   }
@@ -41,6 +37,25 @@ std::optional<config::PipelineFile> load_pipeline(const std::string& path,
     return std::nullopt;
   }
   return pf;
+}
+
+}  // namespace
+
+std::optional<config::PipelineFile> load_pipeline(const std::string& path,
+                                                  const ConnectorRegistry& registry,
+                                                  config::Diagnostics& diags) {
+  return finish(config::load_pipeline_file(path, registry.catalog(),
+                                           config::process_environment(), diags),
+                registry, diags);
+}
+
+std::optional<config::PipelineFile> load_pipeline_text(const std::string& text,
+                                                       const std::string& path,
+                                                       const ConnectorRegistry& registry,
+                                                       const config::EnvLookup& env,
+                                                       config::Diagnostics& diags) {
+  return finish(config::load_pipeline_text(text, path, registry.catalog(), env, diags), registry,
+                diags);
 }
 
 }  // namespace starcdc

@@ -1,0 +1,310 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <set>
+
+#include "pipeline/batcher.hpp"
+#include "pipeline/checkpoint/coordinator.hpp"
+#include "pipeline/checkpoint/state_store.hpp"
+#include "test_support.hpp"
+
+namespace starcdc {
+namespace {
+
+// Records every call; at commit it also records what the state file said at that moment, so a
+// test can check the commit point came first.
+class FakeCommitter : public SinkCommitter {
+ public:
+  explicit FakeCommitter(const StateStore& store) : store_(store) {}
+  std::vector<std::string> calls;
+
+  asio::awaitable<void> load(LoadChunk chunk) override {
+    calls.push_back("load " + chunk.table.str() + " e" + std::to_string(chunk.epoch) + " " +
+                    std::to_string(chunk.rows));
+    tables_.insert(chunk.table);
+    co_return;
+  }
+  asio::awaitable<std::vector<PreparedTxn>> prepare(uint64_t epoch) override {
+    calls.push_back("prepare e" + std::to_string(epoch));
+    std::vector<PreparedTxn> out;
+    for (const auto& t : tables_) {
+      out.push_back(PreparedTxn{t, "l-" + t.table + "-" + std::to_string(epoch), 0, 0});
+    }
+    tables_.clear();
+    co_return out;
+  }
+  asio::awaitable<void> commit(uint64_t epoch, std::vector<PreparedTxn> txns) override {
+    auto rec = store_.load().take();
+    calls.push_back("commit e" + std::to_string(epoch) + " n" + std::to_string(txns.size()) +
+                    " state:e" + std::to_string(rec ? rec->epoch : 0) +
+                    (rec && rec->committed ? "c" : "p"));
+    co_return;
+  }
+  asio::awaitable<void> abort(uint64_t epoch, std::vector<PreparedTxn>) override {
+    calls.push_back("abort e" + std::to_string(epoch));
+    co_return;
+  }
+  asio::awaitable<void> apply(SchemaChange c) override {
+    calls.push_back(std::string("apply ") + schema_change_name(c.kind) + " " + c.table.str());
+    co_return;
+  }
+  asio::awaitable<void> recover(const CheckpointRecord* last) override {
+    calls.push_back("recover " + (last == nullptr ? std::string("none")
+                                                  : "e" + std::to_string(last->epoch) +
+                                                        (last->committed ? "c" : "p")));
+    co_return;
+  }
+
+ private:
+  const StateStore& store_;
+  std::set<TableId> tables_;
+};
+
+class BytesEncoder : public RowEncoder {
+ public:
+  void encode(const ChangeEvent& e, ByteBuffer& out) override {
+    out.append_int(e.after.values[0].i);
+    out.push_back('\n');
+  }
+};
+
+class TestSink : public Sink {
+ public:
+  explicit TestSink(SinkCommitter& c) : c_(c) {}
+  std::unique_ptr<RowEncoder> make_encoder(const TableSchema&) override {
+    return std::make_unique<BytesEncoder>();
+  }
+  SinkCommitter& committer() override { return c_; }
+
+ private:
+  SinkCommitter& c_;
+};
+
+LoadChunk chunk(const std::string& table, uint64_t epoch, uint64_t rows) {
+  LoadChunk c;
+  c.table = TableId{"db", table};
+  c.epoch = epoch;
+  c.rows = rows;
+  c.bytes.append("xxxx");
+  return c;
+}
+
+Barrier barrier(uint64_t epoch, const std::string& pos, bool final = false) {
+  Barrier b;
+  b.epoch = epoch;
+  b.position = Position::from_json(pos);
+  b.final = final;
+  return b;
+}
+
+CheckpointRecord sample_record() {
+  CheckpointRecord r;
+  r.pipeline = "orders";
+  r.epoch = 41;
+  r.position = Position::from_json("{\"file\":\"mysql-bin.000042\",\"pos\":1234}");
+  r.prepared.push_back(PreparedTxn{TableId{"shop", "orders"}, "orders-shop_orders-41", 18000, 99});
+  r.committed = false;
+  r.written_unix_ms = 1764000000000;
+  r.tables["shop.orders"] = TableCounters{100, 2000, 40};
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("state store round-trips a record", "[checkpoint]") {
+  test::TempDir dir;
+  StateStore store(dir.path(), "orders");
+  store.open_exclusive();
+  CHECK_FALSE(store.load().take().has_value());
+  const CheckpointRecord r = sample_record();
+  store.save(r);
+  auto loaded = store.load().take();
+  REQUIRE(loaded);
+  CHECK(loaded->epoch == 41);
+  CHECK(loaded->position.json() == r.position.json());
+  CHECK_FALSE(loaded->committed);
+  REQUIRE(loaded->prepared.size() == 1);
+  CHECK(loaded->prepared[0].label == "orders-shop_orders-41");
+  CHECK(loaded->prepared[0].rows == 18000);
+  CHECK(loaded->tables.at("shop.orders").rows == 100);
+  CHECK(StateStore::encode(*loaded) == StateStore::encode(r));
+}
+
+TEST_CASE("state store refuses corrupt, truncated, newer and foreign files", "[checkpoint]") {
+  test::TempDir dir;
+  StateStore store(dir.path(), "orders");
+  const std::string good = StateStore::encode(sample_record());
+
+  auto write = [&](const std::string& bytes) {
+    std::ofstream(store.path(), std::ios::binary | std::ios::trunc) << bytes;
+  };
+  auto message = [&]() {
+    auto r = store.load();
+    REQUIRE_FALSE(r.ok());
+    return std::string(r.error().what());
+  };
+
+  std::string flipped = good;
+  flipped[flipped.find("41")] = '7';
+  write(flipped);
+  CHECK(message().find("checksum mismatch") != std::string::npos);
+
+  write(good.substr(0, good.size() / 2));
+  CHECK(message().find("truncated") != std::string::npos);
+
+  write("");
+  CHECK(message().find("no header line") != std::string::npos);
+
+  std::string newer = good;
+  newer.replace(newer.find(" 1 "), 3, " 9 ");
+  write(newer);
+  CHECK(message().find("newer starcdc") != std::string::npos);
+  CHECK(store.load().error().kind() == ErrorKind::Config);
+
+  write(good);
+  StateStore other(dir.path(), "payments");
+  auto r = other.load();
+  REQUIRE_FALSE(r.ok());
+  CHECK(std::string(r.error().what()) ==
+        "the state directory belongs to pipeline 'orders', not 'payments'");
+  CHECK(store.load().ok());
+}
+
+TEST_CASE("a state directory is locked by one process at a time", "[checkpoint]") {
+  test::TempDir dir;
+  StateStore a(dir.path(), "p");
+  a.open_exclusive();
+  StateStore b(dir.path(), "p");
+  CHECK_THROWS_AS(b.open_exclusive(), Error);
+}
+
+TEST_CASE("the coordinator persists the commit point before committing", "[checkpoint]") {
+  test::TempDir dir;
+  asio::io_context io;
+  StateStore store(dir.path(), "p");
+  FakeCommitter committer(store);
+  HandoffQueue queue(io, io, 1 << 20);
+  CheckpointCoordinator coord(committer, store, queue, "p", std::nullopt);
+  CHECK(coord.next_epoch() == 1);
+
+  queue.push(chunk("a", 1, 3));
+  queue.push(chunk("b", 1, 2));
+  queue.push(barrier(1, "{\"row\":5}"));
+  queue.push(barrier(2, "{\"row\":5}"));  // nothing new: no transaction, no write
+  SchemaChange c;
+  c.kind = SchemaChangeKind::AddColumn;
+  c.table = TableId{"db", "a"};
+  queue.push(c);
+  queue.push(barrier(3, "{\"row\":6}"));  // position moved without data: record only
+  queue.push(chunk("a", 4, 1));
+  queue.push(barrier(4, "{\"row\":7}", true));
+  test::run_sync(io, coord.recover());
+  test::run_sync(io, coord.run());
+
+  CHECK(committer.calls == std::vector<std::string>{
+                               "recover none", "load db.a e1 3", "load db.b e1 2", "prepare e1",
+                               "commit e1 n2 state:e1p", "apply add.column db.a",
+                               "load db.a e4 1", "prepare e4", "commit e4 n1 state:e4p"});
+  auto rec = store.load().take();
+  REQUIRE(rec);
+  CHECK(rec->epoch == 4);
+  CHECK(rec->committed);
+  CHECK(rec->position.json() == "{\"row\":7}");
+  CHECK(rec->tables.at("db.a").rows == 4);
+  CHECK(rec->tables.at("db.b").rows == 2);
+  CHECK(queue.bytes() == 0);
+}
+
+TEST_CASE("recovery commits a prepared epoch and marks it committed", "[checkpoint]") {
+  test::TempDir dir;
+  asio::io_context io;
+  StateStore store(dir.path(), "orders");
+  CheckpointRecord pending = sample_record();
+  store.save(pending);
+  FakeCommitter committer(store);
+  HandoffQueue queue(io, io, 1 << 20);
+  CheckpointCoordinator coord(committer, store, queue, "orders", store.load().take());
+  test::run_sync(io, coord.recover());
+  CHECK(committer.calls == std::vector<std::string>{"recover e41p"});
+  auto rec = store.load().take();
+  REQUIRE(rec);
+  CHECK(rec->committed);
+  CHECK(rec->tables.at("shop.orders").rows == 100 + 18000);
+  CHECK(coord.next_epoch() == 42);
+  CHECK(coord.resume_position()->json() == pending.position.json());
+}
+
+TEST_CASE("the batcher cuts epochs at barriers and before schema changes", "[checkpoint]") {
+  asio::io_context io;
+  test::TempDir dir;
+  StateStore store(dir.path(), "p");
+  FakeCommitter committer(store);
+  TestSink sink(committer);
+  HandoffQueue queue(io, io, 1 << 20);
+  Batcher batcher(sink, queue, 7);
+  const TableSchema a = test::schema("db", "a");
+  const TableSchema b = test::schema("db", "b");
+  std::vector<Value> row = {Value::int64(1), Value::string("x")};
+  ChangeEvent e;
+  e.op = Op::Insert;
+  e.after = RowImage{row, {}};
+  e.schema = &a;
+  batcher.event(e);
+  batcher.event(e);
+  e.schema = &b;
+  batcher.event(e);
+  CHECK(batcher.open_bytes() == 6);
+  batcher.cut(Position::from_json("{\"row\":3}"), false);
+  CHECK(batcher.epoch() == 8);
+  CHECK(batcher.open_bytes() == 0);
+  e.schema = &a;
+  batcher.event(e);
+  SchemaChange c;
+  c.table = a.id();
+  c.position_before = Position::from_json("{\"row\":4}");
+  batcher.schema_change(c);
+
+  std::vector<std::string> items;
+  auto drain = [&]() -> asio::awaitable<void> {
+    while (queue.bytes() > 0 || items.size() < 6) {
+      HandoffItem item = co_await queue.pop();
+      if (auto* ch = std::get_if<LoadChunk>(&item)) {
+        items.push_back("chunk " + ch->table.str() + " e" + std::to_string(ch->epoch) + " r" +
+                        std::to_string(ch->rows) + " " + std::string(ch->bytes.view().substr(0, 2)));
+        queue.release(ch->bytes.size());
+      } else if (auto* br = std::get_if<Barrier>(&item)) {
+        items.push_back("barrier e" + std::to_string(br->epoch) + " " + br->position.json());
+      } else {
+        items.push_back("schema " + std::get<SchemaChange>(item).table.str());
+      }
+    }
+  };
+  test::run_sync(io, drain());
+  CHECK(items == std::vector<std::string>{"chunk db.a e7 r2 1\n", "chunk db.b e7 r1 1\n",
+                                          "barrier e7 {\"row\":3}", "chunk db.a e8 r1 1\n",
+                                          "barrier e8 {\"row\":4}", "schema db.a"});
+}
+
+TEST_CASE("the batcher flushes a table's buffer as a chunk at the chunk size", "[checkpoint]") {
+  asio::io_context io;
+  test::TempDir dir;
+  StateStore store(dir.path(), "p");
+  FakeCommitter committer(store);
+  TestSink sink(committer);
+  HandoffQueue queue(io, io, 1 << 20);  // chunk size = 128 KiB
+  Batcher batcher(sink, queue, 1);
+  const TableSchema a = test::schema("db", "a");
+  std::vector<Value> row = {Value::int64(123456789), Value::string("x")};
+  ChangeEvent e;
+  e.after = RowImage{row, {}};
+  e.schema = &a;
+  const uint64_t n = batcher.chunk_bytes() / 10 + 5;
+  for (uint64_t i = 0; i < n; ++i) {
+    batcher.event(e);
+  }
+  CHECK(queue.bytes() >= batcher.chunk_bytes());
+  CHECK(batcher.open_bytes() < batcher.chunk_bytes());
+  CHECK(queue.bytes() + batcher.open_bytes() == n * 10);
+}
+
+}  // namespace starcdc
