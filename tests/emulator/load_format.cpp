@@ -1,0 +1,890 @@
+#include "load_format.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace emu {
+namespace {
+
+constexpr size_t kMaxErrorLines = 100;
+constexpr size_t kPrimaryKeyLimitBytes = 128;  // BE primary_key_limit_size
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string trim_copy(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
+    s.remove_suffix(1);
+  }
+  return std::string(s);
+}
+
+std::string unquote_identifier(std::string s) {
+  s = trim_copy(s);
+  if (s.size() >= 2 && s.front() == '`' && s.back() == '`') {
+    s = s.substr(1, s.size() - 2);
+  }
+  return s;
+}
+
+// Decodes separator notations: "\t", "\n", "\xHH" hex escapes; anything else is literal.
+std::string decode_separator(std::string_view s) {
+  std::string r;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size()) {
+      char n = s[i + 1];
+      if (n == 't') {
+        r.push_back('\t');
+        ++i;
+        continue;
+      }
+      if (n == 'n') {
+        r.push_back('\n');
+        ++i;
+        continue;
+      }
+      if ((n == 'x' || n == 'X') && i + 3 < s.size() + 0 && std::isxdigit(s[i + 2]) &&
+          std::isxdigit(s[i + 3])) {
+        r.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 2, 2)), nullptr, 16)));
+        i += 3;
+        continue;
+      }
+    }
+    r.push_back(s[i]);
+  }
+  return r;
+}
+
+std::optional<bool> parse_bool(std::string_view v) {
+  std::string l = trim_copy(v);
+  for (char& c : l) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (l == "true") {
+    return true;
+  }
+  if (l == "false") {
+    return false;
+  }
+  return std::nullopt;
+}
+
+struct ColumnsEntry {
+  std::string name;
+  bool derived = false;
+  bool is_const = false;
+  std::string value;  // referenced source name, or constant text
+};
+
+// Splits the `columns` header: `a`, b, tmp, __op = tmp, c = 'x'.
+bool parse_columns(std::string_view text, std::vector<ColumnsEntry>* out, std::string* err) {
+  std::vector<std::string> parts;
+  std::string cur;
+  char quote = 0;
+  int parens = 0;
+  for (char c : text) {
+    if (quote != 0) {
+      cur.push_back(c);
+      if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '\'' || c == '"' || c == '`') {
+      quote = c;
+    } else if (c == '(') {
+      ++parens;
+    } else if (c == ')') {
+      --parens;
+    } else if (c == ',' && parens == 0) {
+      parts.push_back(cur);
+      cur.clear();
+      continue;
+    }
+    cur.push_back(c);
+  }
+  parts.push_back(cur);
+  for (const std::string& p : parts) {
+    ColumnsEntry e;
+    size_t eq = std::string::npos;
+    char q = 0;
+    for (size_t i = 0; i < p.size(); ++i) {
+      if (q != 0) {
+        q = p[i] == q ? 0 : q;
+      } else if (p[i] == '\'' || p[i] == '"' || p[i] == '`') {
+        q = p[i];
+      } else if (p[i] == '=') {
+        eq = i;
+        break;
+      }
+    }
+    if (eq == std::string::npos) {
+      e.name = unquote_identifier(p);
+      if (e.name.empty()) {
+        *err = "empty column name in columns: " + std::string(text);
+        return false;
+      }
+      out->push_back(std::move(e));
+      continue;
+    }
+    e.name = unquote_identifier(p.substr(0, eq));
+    e.derived = true;
+    std::string expr = trim_copy(std::string_view(p).substr(eq + 1));
+    if (expr.size() >= 2 && (expr.front() == '\'' || expr.front() == '"') &&
+        expr.back() == expr.front()) {
+      e.is_const = true;
+      e.value = expr.substr(1, expr.size() - 2);
+    } else if (!expr.empty() && (std::isdigit(static_cast<unsigned char>(expr[0])) ||
+                                 expr[0] == '-')) {
+      e.is_const = true;
+      e.value = expr;
+    } else {
+      std::string ref = unquote_identifier(expr);
+      bool ident = !ref.empty() && std::all_of(ref.begin(), ref.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+      });
+      if (!ident) {
+        *err = "The emulator supports only column references and constants in columns, got: " +
+               expr;
+        return false;
+      }
+      e.value = ref;
+    }
+    out->push_back(std::move(e));
+  }
+  return true;
+}
+
+// A field of the current record, as a view into the body (or into the nested-value arena).
+struct Field {
+  bool present = false;
+  bool is_null = false;
+  bool nested = false;
+  const char* p = nullptr;
+  size_t n = 0;
+  size_t nested_off = 0;
+};
+
+// How the record's fields map to table columns.
+struct Plan {
+  const Table* table = nullptr;
+  std::vector<std::string> source_names;
+  std::vector<int> col_source;                       // per column: source index or -1
+  std::vector<std::optional<std::string>> col_const;  // per column: constant from columns
+  int op_source = -1;
+  int op_const = -1;  // 0 upsert, 1 delete
+  bool partial = false;
+  bool per_row_presence = false;  // JSON partial update without `columns`
+  bool strict = false;
+  bool keep_rows = false;
+};
+
+std::optional<int> parse_op(std::string_view v) {
+  std::string t = trim_copy(v);
+  for (char& c : t) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (t == "0" || t == "upsert") {
+    return 0;
+  }
+  if (t == "1" || t == "delete") {
+    return 1;
+  }
+  return std::nullopt;
+}
+
+bool build_plan(const LoadParams& params, const Table* table, bool keep_rows, Plan* plan,
+                std::string* err) {
+  plan->table = table;
+  plan->keep_rows = keep_rows;
+  plan->strict = params.strict_mode;
+  plan->partial = params.partial_update;
+  if (table == nullptr) {
+    return true;
+  }
+  if (params.partial_update && table->keys_type != KeysType::kPrimary) {
+    *err = "partial update failed: Only primary key table support partial update";
+    return false;
+  }
+  if (!params.merge_condition.empty() && table->column_index(params.merge_condition) < 0) {
+    *err = "Merge condition column " + params.merge_condition + " does not exist";
+    return false;
+  }
+  size_t ncols = table->columns.size();
+  plan->col_source.assign(ncols, -1);
+  plan->col_const.assign(ncols, std::nullopt);
+  bool is_pk = table->keys_type == KeysType::kPrimary;
+  if (!params.columns) {
+    for (const Column& c : table->columns) {
+      plan->source_names.push_back(c.name);
+    }
+    for (size_t i = 0; i < ncols; ++i) {
+      plan->col_source[i] = static_cast<int>(i);
+    }
+    if (params.json && is_pk) {
+      plan->op_source = static_cast<int>(plan->source_names.size());
+      plan->source_names.push_back("__op");
+    }
+    plan->per_row_presence = params.partial_update && params.json;
+  } else {
+    std::vector<ColumnsEntry> entries;
+    if (!parse_columns(*params.columns, &entries, err)) {
+      return false;
+    }
+    auto source_index = [&](std::string_view n) -> int {
+      for (size_t i = 0; i < plan->source_names.size(); ++i) {
+        if (iequals(plan->source_names[i], n)) {
+          return static_cast<int>(i);
+        }
+      }
+      return -1;
+    };
+    for (const ColumnsEntry& e : entries) {
+      if (!e.derived) {
+        plan->source_names.push_back(e.name);
+      }
+    }
+    std::vector<bool> referenced(plan->source_names.size(), false);
+    for (const ColumnsEntry& e : entries) {
+      int src = -1;
+      std::optional<std::string> cst;
+      if (!e.derived) {
+        src = source_index(e.name);
+      } else if (e.is_const) {
+        cst = e.value;
+      } else {
+        src = source_index(e.value);
+        if (src < 0) {
+          *err = "Unknown column '" + e.value + "' in columns expression";
+          return false;
+        }
+        referenced[static_cast<size_t>(src)] = true;
+      }
+      if (iequals(e.name, "__op")) {
+        if (!is_pk) {
+          continue;
+        }
+        if (cst) {
+          auto op = parse_op(*cst);
+          if (!op) {
+            *err = "Invalid __op value: " + *cst;
+            return false;
+          }
+          plan->op_const = *op;
+        } else {
+          plan->op_source = src;
+        }
+        if (src >= 0) {
+          referenced[static_cast<size_t>(src)] = true;
+        }
+        continue;
+      }
+      int ci = table->column_index(e.name);
+      if (ci < 0) {
+        continue;  // a temporary source column; checked below
+      }
+      if (src >= 0) {
+        referenced[static_cast<size_t>(src)] = true;
+      }
+      plan->col_source[static_cast<size_t>(ci)] = src;
+      plan->col_const[static_cast<size_t>(ci)] = cst;
+    }
+    for (size_t i = 0; i < plan->source_names.size(); ++i) {
+      if (!referenced[i] && table->column_index(plan->source_names[i]) < 0) {
+        *err = "Unknown column '" + plan->source_names[i] + "' in '" + table->name + "'";
+        return false;
+      }
+    }
+  }
+  if (params.jsonpaths && params.json) {
+    rapidjson::Document d;
+    d.Parse(params.jsonpaths->c_str());
+    if (d.HasParseError() || !d.IsArray()) {
+      *err = "Invalid jsonpaths: " + *params.jsonpaths;
+      return false;
+    }
+    std::vector<std::string> keys;
+    for (const auto& v : d.GetArray()) {
+      std::string path = v.IsString() ? v.GetString() : "";
+      if (path.rfind("$.", 0) != 0 || path.find_first_of(".[", 2) != std::string::npos) {
+        *err = "The emulator supports only top-level jsonpaths like \"$.key\", got: " + path;
+        return false;
+      }
+      keys.push_back(path.substr(2));
+    }
+    if (keys.size() > plan->source_names.size()) {
+      *err = "jsonpaths has more entries than columns";
+      return false;
+    }
+    // The i-th path feeds the i-th source field: rename the lookup keys.
+    for (size_t i = 0; i < keys.size(); ++i) {
+      plan->source_names[i] = keys[i];
+    }
+    plan->source_names.resize(keys.size());
+  }
+  return true;
+}
+
+// Turns records into row ops and counters.
+class RowProcessor {
+ public:
+  RowProcessor(const Plan& plan, LoadOutput* out) : plan_(plan), out_(out) {
+    fields_.resize(plan.source_names.size());
+  }
+
+  std::vector<Field>& fields() { return fields_; }
+  void clear_fields() {
+    for (Field& f : fields_) {
+      f.present = false;
+    }
+  }
+  const char* nested_base = nullptr;
+
+  void filter_row(const std::string& reason, const std::string& row_text) {
+    ++out_->counters.total;
+    ++out_->counters.filtered;
+    if (out_->errors.size() < kMaxErrorLines) {
+      out_->errors.push_back("Error: " + reason + ". Row: " + row_text);
+    }
+  }
+
+  // Processes the current fields as one record.
+  void process() {
+    const Table* t = plan_.table;
+    if (t == nullptr) {
+      ++out_->counters.total;
+      ++out_->counters.loaded;
+      return;
+    }
+    bool is_delete = false;
+    if (plan_.op_const >= 0) {
+      is_delete = plan_.op_const == 1;
+    } else if (plan_.op_source >= 0) {
+      const Field& f = fields_[static_cast<size_t>(plan_.op_source)];
+      if (f.present && !f.is_null) {
+        auto op = parse_op(view(f));
+        if (!op) {
+          filter_row("invalid value of __op: " + std::string(view(f)), row_text());
+          return;
+        }
+        is_delete = *op == 1;
+      }
+    }
+    size_t ncols = t->columns.size();
+    RowOp* op = nullptr;
+    if (plan_.keep_rows) {
+      out_->ops.emplace_back();
+      op = &out_->ops.back();
+      op->is_delete = is_delete;
+      op->values.resize(ncols);
+      if (plan_.partial) {
+        op->present.assign(ncols, true);
+      }
+    }
+    size_t key_bytes = 0;
+    for (size_t c = 0; c < ncols; ++c) {
+      const Column& col = t->columns[c];
+      if (is_delete && !col.is_key) {
+        if (op != nullptr && plan_.partial) {
+          op->present[c] = false;
+        }
+        continue;
+      }
+      int src = plan_.col_source[c];
+      const Field* f = src >= 0 ? &fields_[static_cast<size_t>(src)] : nullptr;
+      std::optional<std::string_view> in;
+      bool missing = false;
+      if (f != nullptr && f->present) {
+        if (!f->is_null) {
+          in = view(*f);
+        }
+      } else if (plan_.col_const[c]) {
+        in = std::string_view(*plan_.col_const[c]);
+      } else {
+        missing = true;
+      }
+      if (missing) {
+        if (plan_.partial && (plan_.per_row_presence || src < 0)) {
+          if (col.is_key) {
+            return reject(op, "the primary key column `" + col.name + "` is missing");
+          }
+          if (op != nullptr) {
+            op->present[c] = false;
+          }
+          continue;
+        }
+        if (col.default_current_timestamp || col.default_value) {
+          if (op != nullptr) {
+            op->values[c] = col.default_current_timestamp ? now_datetime_text()
+                                                          : *col.default_value;
+          }
+          continue;
+        }
+        if (!col.nullable) {
+          return reject(op, "column `" + col.name + "` is NOT NULL and the load has no value "
+                            "for it");
+        }
+        continue;  // NULL
+      }
+      if (!in) {
+        if (!col.nullable) {
+          return reject(op, "NULL value in non-nullable column '" + col.name + "'");
+        }
+        continue;
+      }
+      ConvertStatus st = convert_value(col.type, *in, op != nullptr ? &scratch_ : nullptr);
+      if (st == ConvertStatus::kTooLong) {
+        return reject(op, "Value length is beyond the capacity. column=" + col.name +
+                              ", capacity=" + std::to_string(col.type.length));
+      }
+      if (st == ConvertStatus::kInvalid) {
+        if (plan_.strict || !col.nullable) {
+          return reject(op, "Value '" + std::string(*in) + "' is invalid for column `" +
+                                col.name + "` of type " + col.type.to_sql());
+        }
+        continue;  // non-strict mode: a failed conversion becomes NULL
+      }
+      if (col.is_key) {
+        key_bytes += col.type.is_string() ? in->size() : 8;
+      }
+      if (op != nullptr) {
+        op->values[c] = std::move(scratch_);
+        scratch_.clear();
+      }
+    }
+    if (t->keys_type == KeysType::kPrimary && key_bytes > kPrimaryKeyLimitBytes &&
+        out_->fatal.empty()) {
+      out_->fatal = "primary key size exceed the limit.";
+    }
+    ++out_->counters.total;
+    ++out_->counters.loaded;
+  }
+
+ private:
+  std::string_view view(const Field& f) const {
+    if (f.nested) {
+      return std::string_view(nested_base + f.nested_off, f.n);
+    }
+    return std::string_view(f.p, f.n);
+  }
+
+  void reject(RowOp* op, const std::string& reason) {
+    if (op != nullptr) {
+      out_->ops.pop_back();
+    }
+    filter_row(reason, row_text());
+  }
+
+  std::string row_text() const {
+    std::string r = "{";
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      if (!fields_[i].present) {
+        continue;
+      }
+      if (r.size() > 1) {
+        r += ",";
+      }
+      r += "\"" + plan_.source_names[i] + "\":";
+      r += fields_[i].is_null ? "null" : "\"" + std::string(view(fields_[i])) + "\"";
+    }
+    return r + "}";
+  }
+
+  const Plan& plan_;
+  LoadOutput* out_;
+  std::vector<Field> fields_;
+  std::string scratch_;
+};
+
+void run_csv(const LoadParams& params, const Plan& plan, char* body, size_t size,
+             LoadOutput* out) {
+  RowProcessor proc(plan, out);
+  std::string_view data(body, size);
+  const std::string& rd = params.row_delimiter;
+  const std::string& cs = params.column_separator;
+  size_t nsrc = plan.source_names.size();
+  size_t pos = 0;
+  while (pos < size) {
+    size_t end;
+    if (rd.size() == 1) {
+      const void* p = std::memchr(body + pos, rd[0], size - pos);
+      end = p == nullptr ? size : static_cast<size_t>(static_cast<const char*>(p) - body);
+    } else {
+      end = data.find(rd, pos);
+      if (end == std::string_view::npos) {
+        end = size;
+      }
+    }
+    std::string_view line = data.substr(pos, end - pos);
+    pos = end + rd.size();
+    if (line.empty()) {
+      continue;
+    }
+    if (plan.table == nullptr) {
+      proc.process();
+      continue;
+    }
+    std::vector<Field>& fields = proc.fields();
+    size_t count = 0;
+    size_t fpos = 0;
+    while (true) {
+      size_t fend = cs.size() == 1 ? line.find(cs[0], fpos) : line.find(cs, fpos);
+      std::string_view piece = line.substr(fpos, fend == std::string_view::npos
+                                                     ? std::string_view::npos
+                                                     : fend - fpos);
+      if (count < nsrc) {
+        Field& f = fields[count];
+        f.present = true;
+        f.is_null = piece == "\\N";
+        f.p = piece.data();
+        f.n = piece.size();
+      }
+      ++count;
+      if (fend == std::string_view::npos) {
+        break;
+      }
+      fpos = fend + cs.size();
+    }
+    if (count != nsrc) {
+      proc.filter_row("Value count does not match column count. Expect " +
+                          std::to_string(nsrc) + ", but got " + std::to_string(count),
+                      std::string(line));
+    } else {
+      proc.process();
+    }
+    proc.clear_fields();
+  }
+}
+
+// SAX handler: records are objects (top level, or elements of the outer array).
+class JsonHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, JsonHandler> {
+ public:
+  JsonHandler(const LoadParams& params, const Plan& plan, LoadOutput* out)
+      : strip_(params.strip_outer_array), plan_(plan), proc_(plan, out), writer_(arena_) {
+    predicted_.assign(plan.source_names.size() + 8, -1);
+  }
+
+  std::string error;
+
+  bool StartObject() {
+    if (nested_ > 0 || in_row_) {
+      return begin_nested([&] { return writer_.StartObject(); });
+    }
+    if ((strip_ && depth_ == 1) || depth_ == 0) {
+      in_row_ = true;
+      field_pos_ = 0;
+      proc_.clear_fields();
+      arena_.Clear();
+      ++depth_;
+      return true;
+    }
+    return begin_skip_element([&] { return writer_.StartObject(); });
+  }
+  bool EndObject(rapidjson::SizeType n) {
+    if (nested_ > 0) {
+      return end_nested([&] { return writer_.EndObject(n); });
+    }
+    --depth_;
+    in_row_ = false;
+    proc_.nested_base = arena_.GetString();
+    proc_.process();
+    return true;
+  }
+  bool StartArray() {
+    if (nested_ > 0 || in_row_) {
+      return begin_nested([&] { return writer_.StartArray(); });
+    }
+    if (depth_ == 0) {
+      if (!strip_) {
+        error = "JSON data is an array, strip_outer_array must be set true";
+        return false;
+      }
+      ++depth_;
+      return true;
+    }
+    return begin_skip_element([&] { return writer_.StartArray(); });
+  }
+  bool EndArray(rapidjson::SizeType n) {
+    if (nested_ > 0) {
+      return end_nested([&] { return writer_.EndArray(n); });
+    }
+    --depth_;
+    return true;
+  }
+  bool Key(const char* s, rapidjson::SizeType len, bool) {
+    if (nested_ > 0) {
+      return writer_.Key(s, len);
+    }
+    current_ = lookup(std::string_view(s, len));
+    ++field_pos_;
+    return true;
+  }
+  bool Null() { return scalar(nullptr, 0, true, [&] { return writer_.Null(); }); }
+  bool Bool(bool b) {
+    return b ? scalar("true", 4, false, [&] { return writer_.Bool(true); })
+             : scalar("false", 5, false, [&] { return writer_.Bool(false); });
+  }
+  bool RawNumber(const char* s, rapidjson::SizeType len, bool) {
+    return scalar(s, len, false, [&] { return writer_.RawValue(s, len, rapidjson::kNumberType); });
+  }
+  bool String(const char* s, rapidjson::SizeType len, bool) {
+    return scalar(s, len, false, [&] { return writer_.String(s, len); });
+  }
+
+ private:
+  template <typename F>
+  bool scalar(const char* s, size_t len, bool is_null, F&& write) {
+    if (nested_ > 0) {
+      return write();
+    }
+    if (in_row_) {
+      if (current_ >= 0) {
+        Field& f = proc_.fields()[static_cast<size_t>(current_)];
+        f.present = true;
+        f.is_null = is_null;
+        f.nested = false;
+        f.p = s;
+        f.n = len;
+      }
+      return true;
+    }
+    if (depth_ == 1 && strip_) {
+      proc_.filter_row("JSON array element is not an object", std::string(s ? s : "null", len));
+      return true;
+    }
+    error = "JSON root is not an object";
+    return false;
+  }
+
+  template <typename F>
+  bool begin_nested(F&& write) {
+    if (nested_ == 0) {
+      nested_start_ = arena_.GetSize();
+      writer_.Reset(arena_);
+    }
+    ++nested_;
+    return write();
+  }
+  template <typename F>
+  bool end_nested(F&& write) {
+    bool ok = write();
+    if (--nested_ == 0) {
+      if (skipping_) {
+        skipping_ = false;
+        proc_.filter_row("JSON array element is not an object", "");
+      } else if (current_ >= 0) {
+        Field& f = proc_.fields()[static_cast<size_t>(current_)];
+        f.present = true;
+        f.is_null = false;
+        f.nested = true;
+        f.nested_off = nested_start_;
+        f.n = arena_.GetSize() - nested_start_;
+      }
+    }
+    return ok;
+  }
+  template <typename F>
+  bool begin_skip_element(F&& write) {
+    skipping_ = true;
+    arena_.Clear();
+    return begin_nested(write);
+  }
+
+  int lookup(std::string_view key) {
+    const auto& names = plan_.source_names;
+    if (field_pos_ < predicted_.size()) {
+      int p = predicted_[field_pos_];
+      if (p >= 0 && iequals(names[static_cast<size_t>(p)], key)) {
+        return p;
+      }
+    }
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (iequals(names[i], key)) {
+        if (field_pos_ < predicted_.size()) {
+          predicted_[field_pos_] = static_cast<int>(i);
+        }
+        return static_cast<int>(i);
+      }
+    }
+    return -1;
+  }
+
+  bool strip_;
+  const Plan& plan_;
+  RowProcessor proc_;
+  rapidjson::StringBuffer arena_;
+  rapidjson::Writer<rapidjson::StringBuffer> writer_;
+  std::vector<int> predicted_;
+  int depth_ = 0;
+  bool in_row_ = false;
+  int nested_ = 0;
+  bool skipping_ = false;
+  size_t nested_start_ = 0;
+  size_t field_pos_ = 0;
+  int current_ = -1;
+};
+
+void run_json(const LoadParams& params, const Plan& plan, char* body, size_t size,
+              LoadOutput* out) {
+  JsonHandler handler(params, plan, out);
+  rapidjson::InsituStringStream stream(body);
+  rapidjson::Reader reader;
+  constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag |
+                              rapidjson::kParseStopWhenDoneFlag;
+  while (true) {
+    while (stream.Tell() < size && std::isspace(static_cast<unsigned char>(stream.Peek()))) {
+      stream.Take();
+    }
+    if (stream.Tell() >= size) {
+      break;
+    }
+    rapidjson::ParseResult r = reader.Parse<kFlags>(stream, handler);
+    if (!r) {
+      out->fatal = !handler.error.empty()
+                       ? handler.error
+                       : std::string("Failed to parse JSON body at offset ") +
+                             std::to_string(r.Offset()) + ": " +
+                             rapidjson::GetParseError_En(r.Code());
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<LoadParams> parse_load_params(const HeaderMap& h, std::string* error) {
+  LoadParams p;
+  auto get = [&](const char* k) -> const std::string* {
+    auto it = h.find(k);
+    return it == h.end() ? nullptr : &it->second;
+  };
+  if (const std::string* f = get("format")) {
+    std::string l = trim_copy(*f);
+    for (char& c : l) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (l == "json") {
+      p.json = true;
+    } else if (l != "csv") {
+      *error = "unknown data format, format=" + *f;
+      return std::nullopt;
+    }
+  }
+  if (const std::string* v = get("column_separator")) {
+    p.column_separator = decode_separator(*v);
+  }
+  if (const std::string* v = get("row_delimiter")) {
+    p.row_delimiter = decode_separator(*v);
+  }
+  if (p.column_separator.empty() || p.row_delimiter.empty()) {
+    *error = "column_separator and row_delimiter must not be empty";
+    return std::nullopt;
+  }
+  if (const std::string* v = get("columns")) {
+    p.columns = *v;
+  }
+  if (const std::string* v = get("jsonpaths")) {
+    p.jsonpaths = *v;
+  }
+  auto flag = [&](const char* name, bool* dst, const char* msg) {
+    if (const std::string* v = get(name)) {
+      auto b = parse_bool(*v);
+      if (!b) {
+        *error = msg;
+        return false;
+      }
+      *dst = *b;
+    }
+    return true;
+  };
+  if (!flag("strip_outer_array", &p.strip_outer_array, "Invalid strip_outer_array format") ||
+      !flag("ignore_json_size", &p.ignore_json_size, "Invalid ignore_json_size format") ||
+      !flag("partial_update", &p.partial_update,
+            "Invalid partial update flag format. Must be bool type") ||
+      !flag("strict_mode", &p.strict_mode, "Invalid strict mode format. Must be bool type")) {
+    return std::nullopt;
+  }
+  if (const std::string* v = get("merge_condition")) {
+    p.merge_condition = unquote_identifier(*v);
+  }
+  if (const std::string* v = get("max_filter_ratio")) {
+    char* end = nullptr;
+    p.max_filter_ratio = std::strtod(v->c_str(), &end);
+    if (end == v->c_str() || p.max_filter_ratio < 0 || p.max_filter_ratio > 1) {
+      *error = "Invalid max_filter_ratio: " + *v;
+      return std::nullopt;
+    }
+  }
+  if (const std::string* v = get("timeout")) {
+    char* end = nullptr;
+    long t = std::strtol(v->c_str(), &end, 10);
+    if (end == v->c_str() || *end != '\0' || t <= 0) {
+      *error = "Invalid timeout format";
+      return std::nullopt;
+    }
+    p.timeout_s = static_cast<double>(t);
+  }
+  if (const std::string* v = get("where")) {
+    p.where = *v;
+    *error = "The emulator does not model the `where` header";
+    return std::nullopt;
+  }
+  for (const char* k : {"compression", "content-encoding"}) {
+    if (get(k) != nullptr) {
+      *error = std::string("The emulator does not model body compression (") + k + ")";
+      return std::nullopt;
+    }
+  }
+  for (const char* k : {"format", "column_separator", "row_delimiter", "columns", "jsonpaths",
+                        "strip_outer_array", "ignore_json_size", "partial_update",
+                        "partial_update_mode", "merge_condition", "max_filter_ratio",
+                        "strict_mode", "timezone", "json_root", "where"}) {
+    if (const std::string* v = get(k)) {
+      p.fingerprint += std::string(k) + "=" + *v + "\n";
+    }
+  }
+  return p;
+}
+
+void run_load(const LoadParams& params, const Table* table, char* body, size_t size,
+              bool keep_rows, LoadOutput* out) {
+  Plan plan;
+  if (!build_plan(params, table, keep_rows, &plan, &out->fatal)) {
+    return;
+  }
+  if (params.json) {
+    run_json(params, plan, body, size, out);
+  } else {
+    run_csv(params, plan, body, size, out);
+  }
+}
+
+bool too_many_filtered(const LoadCounters& c, double max_filter_ratio) {
+  uint64_t denom = c.total - c.unselected;
+  if (c.filtered == 0 || denom == 0) {
+    return false;
+  }
+  return static_cast<double>(c.filtered) / static_cast<double>(denom) > max_filter_ratio;
+}
+
+}  // namespace emu
