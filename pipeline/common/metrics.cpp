@@ -1,6 +1,6 @@
 #include "pipeline/common/metrics.hpp"
 
-#include <cstdio>
+#include <charconv>
 
 #include "pipeline/common/assert.hpp"
 
@@ -99,8 +99,8 @@ std::string labels(std::string_view pipeline, std::string_view table, std::strin
 
 std::string number(double v) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest exact form
+  return std::string(buf, end);
 }
 
 }  // namespace

@@ -206,6 +206,10 @@ class FileCommitter : public SinkCommitter {
       std::snprintf(name, sizeof name, "/%s.json", schema_change_name(change.kind));
     }
     const std::string path = dir + name;
+    if (fs::exists(path)) {
+      // A replay after a restart (or a table announced again at start): the version is there.
+      co_return;
+    }
     const std::string tmp = path + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
