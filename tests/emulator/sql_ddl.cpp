@@ -42,7 +42,8 @@ bool column_def(Cursor& c, Column* col, std::string* error) {
   }
   col->type = *type;
   col->nullable = true;
-  while (!c.at_end() && !c.is_symbol(",") && !c.is_symbol(")")) {
+  while (!c.at_end() && !c.is_symbol(",") && !c.is_symbol(")") && !c.is_symbol(";") &&
+         !c.is("PROPERTIES") && !c.is("AFTER") && !c.is("FIRST")) {
     if (c.accept_seq({"NOT", "NULL"})) {
       col->nullable = false;
     } else if (c.accept("NULL")) {

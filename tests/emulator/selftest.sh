@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Self-test of starrocks-emulator: starts it on OS-picked ports, exercises plain and transaction
+# Stream Load, label reuse, __op deletes, filtering, faults and SQL, and checks every answer.
+# usage: selftest.sh [path/to/starrocks-emulator]      exit status 0 = all checks passed
+set -u
+EMU=${1:-${STARROCKS_EMULATOR:-$(dirname "$0")/../../build/tests/emulator/starrocks-emulator}}
+[[ -x $EMU ]] || { echo "selftest: emulator binary not found: $EMU" >&2; exit 2; }
+WORK=$(mktemp -d)
+FAILS=0
+cleanup() { [[ -n ${PID:-} ]] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+"$EMU" --fe-http-port 0 --be-http-port 0 --mysql-port 0 --ports-file "$WORK/ports.json" \
+  --time-scale 0.01 --idle-check-interval 1 --alter-delay-ms 200 2>"$WORK/emu.log" &
+PID=$!
+for _ in $(seq 100); do [[ -s $WORK/ports.json ]] && break; sleep 0.05; done
+[[ -s $WORK/ports.json ]] || { echo "selftest: emulator did not start" >&2; cat "$WORK/emu.log"; exit 1; }
+port() { grep -o "\"$1\":[0-9]*" "$WORK/ports.json" | cut -d: -f2; }
+FE=http://127.0.0.1:$(port fe_http)
+BE=http://127.0.0.1:$(port be_http)
+MYSQL_PORT=$(port mysql)
+
+check() {  # check NAME HAYSTACK NEEDLE...
+  local name=$1 hay=$2; shift 2
+  for needle in "$@"; do
+    if [[ $hay != *"$needle"* ]]; then
+      echo "FAIL $name: expected to find [$needle] in:"; echo "$hay" | head -30
+      FAILS=$((FAILS + 1)); return
+    fi
+  done
+  echo "ok   $name"
+}
+sql() { curl -s -X POST --data-binary "$1" "$FE/_emulator/sql"; }
+load() {  # load DB TABLE LABEL BODY [curl args...]
+  local db=$1 t=$2 l=$3 body=$4; shift 4
+  printf '%s' "$body" | curl -s --location-trusted -u root: -H "Expect: 100-continue" \
+    -H "label: $l" "$@" -T - "$FE/api/$db/$t/_stream_load"
+}
+txn() {  # txn OP LABEL [curl args...]
+  local op=$1 l=$2; shift 2
+  curl -s --location-trusted -u root: -X POST -H "label: $l" -H "db: d" -H "table: pk" "$@" \
+    "$FE/api/transaction/$op"
+}
+dump() { curl -s "$FE/_emulator/dump?db=d&table=$1"; }
+
+check "create db" "$(sql 'CREATE DATABASE IF NOT EXISTS d')" '"ok":true'
+check "create pk table" "$(sql 'CREATE TABLE IF NOT EXISTS `d`.`pk` (`id` BIGINT NOT NULL, `name` VARCHAR(8) NULL, `price` DECIMAL(10, 2) NULL, `day` DATE NULL) PRIMARY KEY (`id`) DISTRIBUTED BY HASH (`id`) BUCKETS 2')" '"ok":true'
+check "create dup table" "$(sql 'CREATE TABLE d.dup (k INT NOT NULL, v VARCHAR(20)) DUPLICATE KEY (k) DISTRIBUTED BY HASH(k)')" '"ok":true'
+
+# Plain Stream Load through the FE (307 to the BE), JSON.
+r=$(load d pk p1 '[{"id":1,"name":"a","price":1.005,"day":"2024-02-29"},{"id":2,"name":"b"},{"id":3,"name":"c"}]' \
+  -H "format: json" -H "strip_outer_array: true")
+check "plain json load" "$r" '"Status": "Success"' '"NumberLoadedRows": 3' '"Label": "p1"'
+check "dump after load" "$(dump pk)" '{"id":1,"name":"a","price":"1.01","day":"2024-02-29"}' '{"id":3,"name":"c"'
+
+# Duplicate label.
+r=$(load d pk p1 '[{"id":9}]' -H "format: json" -H "strip_outer_array: true")
+check "duplicate label" "$r" '"Status": "Label Already Exists"' '"ExistingJobStatus": "FINISHED"' 'Label [p1] has already been used.'
+
+# FE requires Expect: 100-continue; FE checks the password.
+r=$(printf '1\n' | curl -s -u root: -H "label: x1" -T - "$FE/api/d/pk/_stream_load" -H "Expect:")
+check "missing 100-continue" "$r" 'There is no 100-continue header'
+r=$(printf '1\n' | curl -s -o /dev/null -w '%{http_code}' -u root:bad -H "Expect: 100-continue" -T - "$FE/api/d/pk/_stream_load")
+check "bad password is 401" "$r" '401'
+
+# __op delete (JSON) and CSV upsert with \N.
+r=$(load d pk p2 '[{"id":2,"__op":1}]' -H "format: json" -H "strip_outer_array: true")
+check "__op delete" "$r" '"Status": "Success"'
+r=$(load d pk p3 $'4,d,\\N,2024-01-01\n5,e,2.50,\\N\n' -H "column_separator: ," -H "columns: id,name,price,day")
+check "csv load" "$r" '"Status": "Success"' '"NumberLoadedRows": 2'
+d=$(dump pk)
+check "delete applied" "$d" '{"id":4,"name":"d","price":null,"day":"2024-01-01"}'
+[[ $d == *'"id":2,'* ]] && { echo "FAIL row 2 still present"; FAILS=$((FAILS + 1)); }
+
+# Bad rows past max_filter_ratio, then within it.
+r=$(load d pk p4 $'6,toolongname,1,2024-01-01\n7,g,1,2024-13-01\n8,h,1,2024-01-01\n' -H "column_separator: ," -H "strict_mode: true")
+check "filtered rows fail the load" "$r" '"Status": "Fail"' 'too many filtered rows' '"NumberFilteredRows": 2' 'ErrorURL'
+url=$(echo "$r" | grep -o 'http://[^"]*_load_error_log[^"]*')
+check "error log served" "$(curl -s "$url")" 'Value length is beyond the capacity'
+r=$(load d pk p5 $'6,toolongname,1,2024-01-01\n8,h,1,2024-01-01\n' -H "column_separator: ," -H "max_filter_ratio: 0.5")
+check "filtered rows within ratio" "$r" '"Status": "Success"' '"NumberFilteredRows": 1' '"NumberLoadedRows": 1'
+
+# Partial update.
+r=$(load d pk p6 '[{"id":8,"price":9.99}]' -H "format: json" -H "strip_outer_array: true" -H "partial_update: true" -H "columns: id,price")
+check "partial update" "$r" '"Status": "Success"'
+check "partial update kept other columns" "$(dump pk)" '{"id":8,"name":"h","price":"9.99","day":"2024-01-01"}'
+
+# Transaction Stream Load: begin, two loads, prepare, commit.
+check "txn begin" "$(txn begin t1 -H 'timeout: 600')" '"Status": "OK"' '"TxnId"'
+check "txn begin twice" "$(txn begin t1)" 'LABEL_ALREADY_EXISTS'
+r=$(printf '[{"id":10,"name":"x"}]' | curl -s --location-trusted -u root: -H "Expect: 100-continue" -H "label: t1" -H "db: d" -H "table: pk" -H "format: json" -H "strip_outer_array: true" -T - "$FE/api/transaction/load")
+check "txn load 1" "$r" '"Status": "OK"' '"LoadBytes": 22'
+r=$(printf '[{"id":11,"name":"y"}]' | curl -s --location-trusted -u root: -H "Expect: 100-continue" -H "label: t1" -H "db: d" -H "table: pk" -H "format: json" -H "strip_outer_array: true" -T - "$FE/api/transaction/load")
+check "txn load 2" "$r" '"Status": "OK"'
+r=$(printf '[{"id":12}]' | curl -s --location-trusted -u root: -H "Expect: 100-continue" -H "label: t1" -H "db: d" -H "table: pk" -H "format: csv" -T - "$FE/api/transaction/load")
+check "txn load header drift" "$r" 'load request not equal last.'
+check "txn aborted by drift" "$(curl -s -u root: "$FE/api/d/get_load_state?label=t1")" '"state":"ABORTED"'
+check "txn begin after abort reuses label" "$(txn begin t1)" '"Status": "OK"'
+r=$(printf '[{"id":10,"name":"x"},{"id":11,"name":"y"}]' | curl -s --location-trusted -u root: -H "Expect: 100-continue" -H "label: t1" -H "db: d" -H "table: pk" -H "format: json" -H "strip_outer_array: true" -T - "$FE/api/transaction/load")
+check "txn load" "$r" '"Status": "OK"'
+check "txn prepare" "$(txn prepare t1)" '"Status": "OK"' '"NumberLoadedRows": 2'
+check "state prepared" "$(curl -s -u root: "$FE/api/d/get_load_state?label=t1")" '"state":"PREPARED"'
+check "prepare twice" "$(txn prepare t1)" 'TXN_NOT_EXISTS'
+[[ $(dump pk) == *'"id":10'* ]] && { echo "FAIL prepared data visible"; FAILS=$((FAILS + 1)); }
+check "txn commit" "$(txn commit t1)" '"Status": "OK"'
+check "txn commit again" "$(txn commit t1)" 'has already committed'
+check "committed rows visible" "$(dump pk)" '"id":10,"name":"x"' '"id":11,"name":"y"'
+check "rollback committed" "$(txn rollback t1)" 'Can not abort VISIBLE transaction'
+check "empty txn prepare" "$(txn begin t2 >/dev/null; txn prepare t2)" "hasn't send any data yet"
+check "txn rollback" "$(txn begin t3 >/dev/null; txn rollback t3)" '"Status": "OK"'
+check "unknown label commit" "$(txn commit nosuch)" "Can't find the transaction"
+
+# Idle timeout (scaled by --time-scale 0.01: 100 s -> 1 s).
+txn begin t4 -H "idle_transaction_timeout: 100" >/dev/null
+sleep 2.5
+check "idle timeout aborts" "$(curl -s -u root: "$FE/api/d/get_load_state?label=t4")" '"state":"ABORTED"' 'idle timeout'
+
+# Faults: lost response after commit, publish timeout, HTTP error, abort behind the back.
+curl -s -X POST -d '{"kind":"lose_response","endpoint":"stream_load"}' "$FE/_emulator/faults" >/dev/null
+load d dup f1 $'1\tone\n' >/dev/null
+check "lost response still committed" "$(curl -s -u root: "$FE/api/d/get_load_state?label=f1")" '"state":"VISIBLE"'
+curl -s -X POST -d '{"kind":"publish_timeout","endpoint":"stream_load","visible_after_ms":300}' "$FE/_emulator/faults" >/dev/null
+check "publish timeout" "$(load d dup f2 $'2\ttwo\n')" '"Status": "Publish Timeout"'
+check "committed during publish" "$(curl -s -u root: "$FE/api/d/get_load_state?label=f2")" '"state":"COMMITTED"'
+sleep 0.5
+check "visible after publish" "$(curl -s -u root: "$FE/api/d/get_load_state?label=f2")" '"state":"VISIBLE"'
+curl -s -X POST -d '{"kind":"http_error","endpoint":"begin","status":503,"count":1}' "$FE/_emulator/faults" >/dev/null
+check "http error injected" "$(txn begin t5 -o /dev/null -w '%{http_code}')" '503'
+txn begin t6 >/dev/null
+printf '[{"id":20}]' | curl -s --location-trusted -u root: -H "Expect: 100-continue" -H "label: t6" -H "db: d" -H "table: pk" -H "format: json" -H "strip_outer_array: true" -T - "$FE/api/transaction/load" >/dev/null
+txn prepare t6 >/dev/null
+curl -s -X POST "$FE/_emulator/abort_txn?db=d&label=t6" >/dev/null
+check "commit after abort behind the back" "$(txn commit t6)" 'Can not commit ABORTED transaction'
+check "dup table appended" "$(dump dup)" '{"k":1,"v":"one"}' '{"k":2,"v":"two"}'
+check "stats" "$(curl -s "$FE/_emulator/stats")" '"txn_committed":' '"committed_rows":'
+
+# SQL over the MySQL protocol (mariadb client), if installed.
+if command -v mariadb >/dev/null; then
+  m() { mariadb -h127.0.0.1 -P"$MYSQL_PORT" -uroot --batch --skip-column-names -e "$1" 2>&1; }
+  check "mysql select count" "$(m 'SELECT COUNT(*) FROM d.pk')" '7'
+  check "mysql select order" "$(m 'SELECT id, name FROM d.pk ORDER BY id DESC LIMIT 1')" $'11\ty'
+  check "mysql information_schema" "$(m "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_KEY FROM information_schema.COLUMNS WHERE TABLE_SCHEMA='d' AND TABLE_NAME='pk'")" $'id\tbigint\tPRI'
+  check "mysql alter add column" "$(m 'ALTER TABLE `d`.`pk` ADD COLUMN `extra` INT NULL PROPERTIES ("timeout" = "600")'; sleep 0.5; m "SHOW ALTER TABLE COLUMN FROM \`d\` WHERE TableName = 'pk' ORDER BY JobId DESC LIMIT 1")" 'FINISHED'
+  check "mysql desc after alter" "$(m 'DESC d.pk')" 'extra'
+  check "mysql rename column" "$(m 'ALTER TABLE `d`.`pk` RENAME COLUMN extra TO extra2'; m 'SHOW CREATE TABLE d.pk')" '`extra2` int(11) NULL'
+  check "mysql version" "$(m 'select current_version()')" 'emulator'
+  check "mysql bad password" "$(mariadb -h127.0.0.1 -P"$MYSQL_PORT" -uroot -pwrong -e 'select 1' 2>&1)" 'Access denied'
+else
+  echo "skip mysql checks: mariadb client not installed"
+fi
+
+if (( FAILS > 0 )); then
+  echo "selftest: $FAILS check(s) failed"; exit 1
+fi
+echo "selftest: all checks passed"
