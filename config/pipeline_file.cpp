@@ -179,6 +179,11 @@ std::optional<ConnectorBlock> load_connector(const Node& root, const std::string
     return std::nullopt;
   }
   const Node* type = node->find("type");
+  if (type != nullptr && type->is_null() && !type->scalar.empty()) {
+    diags.error(type->loc, block + ".type: '" + type->scalar +
+                               "' reads as YAML null; quote it if it is a connector name");
+    return std::nullopt;
+  }
   if (type == nullptr || !type->is_scalar() || type->scalar.empty()) {
     diags.error(type != nullptr ? type->loc : node->loc,
                 block + ".type: missing; say which connector, e.g. type: " + types.front());

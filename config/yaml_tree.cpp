@@ -46,6 +46,7 @@ Node convert(const YAML::Node& y, const std::string& file, Diagnostics& diags) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
       n.kind = Node::Kind::Null;
+      n.scalar = y.Scalar();  // "null", "~" or empty: kept for messages
       break;
     case YAML::NodeType::Scalar:
       n.kind = Node::Kind::Scalar;

@@ -1,7 +1,7 @@
 #include "daemon/builtin_connectors.hpp"
 
 #include "sinks/file/file_sink.hpp"
-#include "sinks/null/null_sink.hpp"
+#include "sinks/blackhole/blackhole_sink.hpp"
 #include "sources/values/values_source.hpp"
 
 namespace starcdc {
@@ -9,7 +9,7 @@ namespace starcdc {
 void register_builtin_connectors(ConnectorRegistry& registry) {
   registry.add(values::values_source_factory());
   registry.add(file::file_sink_factory());
-  registry.add(null_sink::null_sink_factory());
+  registry.add(blackhole::blackhole_sink_factory());
 }
 
 }  // namespace starcdc

@@ -1,16 +1,16 @@
-#include "sinks/null/null_sink.hpp"
+#include "sinks/blackhole/blackhole_sink.hpp"
 
 #include <cstring>
 #include <set>
 
 #include "sinks/file/json_lines_encoder.hpp"
 
-namespace starcdc::null_sink {
+namespace starcdc::blackhole {
 namespace {
 
-const config::OptionSet& null_options() {
+const config::OptionSet& blackhole_options() {
   static const config::OptionSet s = [] {
-    config::OptionSet o("sink 'null'");
+    config::OptionSet o("sink 'blackhole'");
     o.add(config::OptionSpec::make("format", config::OptionType::Enum,
                                    "none: a 16-byte record per row (measures the pipeline); "
                                    "json: JSON lines as the file sink writes them.")
@@ -39,7 +39,7 @@ class RecordEncoder : public RowEncoder {
   }
 };
 
-class NullCommitter : public SinkCommitter {
+class BlackholeCommitter : public SinkCommitter {
  public:
   asio::awaitable<void> load(LoadChunk chunk) override {
     open_.insert(chunk.table);
@@ -48,7 +48,7 @@ class NullCommitter : public SinkCommitter {
   asio::awaitable<std::vector<PreparedTxn>> prepare(uint64_t epoch) override {
     std::vector<PreparedTxn> out;
     for (const auto& t : open_) {
-      out.push_back(PreparedTxn{t, "null-" + std::to_string(epoch), 0, 0});
+      out.push_back(PreparedTxn{t, "blackhole-" + std::to_string(epoch), 0, 0});
     }
     open_.clear();
     co_return out;
@@ -62,9 +62,9 @@ class NullCommitter : public SinkCommitter {
   std::set<TableId> open_;
 };
 
-class NullSink : public Sink {
+class BlackholeSink : public Sink {
  public:
-  explicit NullSink(bool json) : json_(json) {}
+  explicit BlackholeSink(bool json) : json_(json) {}
   std::unique_ptr<RowEncoder> make_encoder(const TableSchema& schema) override {
     if (json_) {
       return std::make_unique<file::JsonLinesEncoder>(schema);
@@ -75,19 +75,19 @@ class NullSink : public Sink {
 
  private:
   bool json_;
-  NullCommitter committer_;
+  BlackholeCommitter committer_;
 };
 
 }  // namespace
 
-SinkFactory null_sink_factory() {
+SinkFactory blackhole_sink_factory() {
   SinkFactory f;
-  f.type = "null";
-  f.options = &null_options();
+  f.type = "blackhole";
+  f.options = &blackhole_options();
   f.create = [](const SinkContext&, const config::OptionValues& o) {
-    return std::make_unique<NullSink>(o.get_string("format") == "json");
+    return std::make_unique<BlackholeSink>(o.get_string("format") == "json");
   };
   return f;
 }
 
-}  // namespace starcdc::null_sink
+}  // namespace starcdc::blackhole
