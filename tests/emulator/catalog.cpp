@@ -55,7 +55,7 @@ Row Table::default_row() const {
     } else if (columns[i].default_value) {
       r[i] = columns[i].default_value;
     } else if (!columns[i].nullable) {
-      r[i] = columns[i].type.is_numeric() ? "0" : "";
+      r[i].emplace(columns[i].type.is_numeric() ? 1 : 0, '0');
     }
   }
   return r;

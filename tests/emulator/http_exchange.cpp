@@ -1,6 +1,8 @@
 #include "http_exchange.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace emu {
 
@@ -22,8 +24,9 @@ std::string url_decode(std::string_view s) {
 }
 
 Exchange::Exchange(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                   http::request_parser<http::string_body>& parser)
-    : stream_(stream), buffer_(buffer), parser_(parser) {
+                   http::request_parser<http::string_body>& parser, std::string& body_storage)
+    : stream_(stream), buffer_(buffer), parser_(parser), body_(body_storage) {
+  body_.clear();
   const auto& req = parser_.get();
   target_ = std::string(req.target());
   std::string_view t = target_;
@@ -91,12 +94,32 @@ awaitable<bool> Exchange::read_body() {
       co_return false;
     }
   }
-  if (!parser_.is_done()) {
+  if (parser_.is_done()) {
+    body_ = std::move(parser_.get().body());
+  } else if (parser_.content_length() && !parser_.chunked()) {
+    // Fast path: copy what is buffered, then read the rest straight into the body with large
+    // reads (Beast's parser would read and copy 64 KiB at a time).
+    uint64_t total = *parser_.content_length();
+    body_.resize(total);
+    uint64_t have = std::min<uint64_t>(buffer_.size(), total);
+    std::memcpy(body_.data(), buffer_.data().data(), have);
+    buffer_.consume(have);
+    while (have < total) {
+      size_t n = co_await stream_.socket().async_read_some(
+          asio::buffer(body_.data() + have, total - have), asio::redirect_error(use_awaitable, ec));
+      if (ec) {
+        drop_ = true;
+        co_return false;
+      }
+      have += n;
+    }
+  } else {
     co_await http::async_read(stream_, buffer_, parser_, asio::redirect_error(use_awaitable, ec));
     if (ec) {
       drop_ = true;
       co_return false;
     }
+    body_ = std::move(parser_.get().body());
   }
   body_read_ = true;
   co_return true;

@@ -15,7 +15,7 @@ namespace emu {
 class Exchange {
  public:
   Exchange(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-           http::request_parser<http::string_body>& parser);
+           http::request_parser<http::string_body>& parser, std::string& body_storage);
 
   const http::request<http::string_body>& request() const { return parser_.get(); }
   http::verb method() const { return parser_.get().method(); }
@@ -33,8 +33,10 @@ class Exchange {
   // Sends `100 Continue` if asked for, reads about `bytes` of the body, then the connection is
   // closed without a reply.
   awaitable<void> read_some_then_drop(uint64_t bytes);
-  std::string& body() { return parser_.get().body(); }
-  bool body_read() const { return body_read_; }
+  // The body read by read_body() (a per-connection buffer reused across requests).
+  std::string& body() { return body_; }
+  // True when the request body has been consumed (or there was none).
+  bool body_complete() const { return body_read_ || parser_.is_done(); }
 
   void reply(http::status status, std::string body,
              const char* content_type = "application/json; charset=utf-8");
@@ -51,6 +53,7 @@ class Exchange {
   beast::tcp_stream& stream_;
   beast::flat_buffer& buffer_;
   http::request_parser<http::string_body>& parser_;
+  std::string& body_;
   std::string target_;
   std::string path_;
   std::map<std::string, std::string> query_;

@@ -45,6 +45,7 @@ awaitable<void> HttpListener::accept_loop() {
 awaitable<void> HttpListener::session(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
+  std::string body;  // reused by every request on this connection
   boost::system::error_code ec;
   for (;;) {
     http::request_parser<http::string_body> parser;
@@ -58,7 +59,7 @@ awaitable<void> HttpListener::session(tcp::socket socket) {
     if (role_ == HttpRole::kFe && emu_.fe_down()) {
       break;  // FE unreachable: existing connections die too
     }
-    Exchange ex(stream, buffer, parser);
+    Exchange ex(stream, buffer, parser, body);
     ++emu_.stats().http_requests;
     if (ex.path().rfind("/_emulator/", 0) == 0) {
       co_await emu_.handle_admin(ex);
@@ -77,8 +78,7 @@ awaitable<void> HttpListener::session(tcp::socket socket) {
       break;
     }
     // A body that was never read leaves the connection in an unknown state: close it.
-    bool unread_body = !ex.body_read() && !parser.is_done();
-    if (unread_body || ex.close()) {
+    if (!ex.body_complete() || ex.close()) {
       ex.response().keep_alive(false);
     }
     co_await http::async_write(stream, ex.response(), asio::redirect_error(use_awaitable, ec));
