@@ -223,6 +223,16 @@ awaitable<void> Emulator::be_stream_load(Exchange& ex, const std::string& db,
     fail("transaction is aborted: " + txn->reason);
     co_return;
   }
+  // A chunked body escapes the up-front Content-Length checks; apply them to what arrived.
+  if (body.size() > options_.max_body_bytes ||
+      (params->json && !params->ignore_json_size && body.size() > options_.json_max_body_bytes)) {
+    std::string m = body.size() > options_.max_body_bytes
+                        ? body_cap_message(body.size(), options_.max_body_bytes)
+                        : json_cap_message(body.size(), options_.json_max_body_bytes);
+    txns_.abort(txn, m);
+    fail(m);
+    co_return;
+  }
   if (std::string v = txns_.check_versions(db, table); !v.empty()) {
     txns_.abort(txn, v);
     fail(v);
@@ -418,6 +428,17 @@ awaitable<void> Emulator::be_load(Exchange& ex) {
   }
   std::string& body = ex.body();
   stats_.load_bytes += body.size();
+  if (txn->load_bytes + body.size() > options_.max_body_bytes) {
+    fail("INTERNAL_ERROR", body_cap_message(txn->load_bytes + body.size(),
+                                            options_.max_body_bytes));
+    co_return;
+  }
+  if (params->json && !params->ignore_json_size &&
+      txn->load_bytes + body.size() > options_.json_max_body_bytes) {
+    fail("INTERNAL_ERROR", json_cap_message(txn->load_bytes + body.size(),
+                                            options_.json_max_body_bytes));
+    co_return;
+  }
   if (std::string v = txns_.check_versions(db, table); !v.empty()) {
     fail("INTERNAL_ERROR", v);
     co_return;

@@ -584,6 +584,9 @@ SqlResult show_stmt(Cursor& c, Ctx& ctx, int64_t* next_job_id) {
   RowSet rs;
   sql::DdlContext dctx{ctx.catalog, ctx.options, *ctx.current_db, next_job_id};
   c.accept("FULL");
+  if (c.accept("SESSION") || c.accept("GLOBAL") || c.accept("LOCAL")) {
+    c.accept("FULL");
+  }
   if (c.accept("DATABASES") || c.accept("SCHEMAS")) {
     rs.columns = {"Database"};
     rs.rows.push_back({"information_schema"});

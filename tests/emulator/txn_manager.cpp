@@ -193,7 +193,9 @@ void TxnManager::tick() {
   double dt = std::chrono::duration<double>(now - last_tick_).count();
   last_tick_ = now;
   // Compaction merges versions away at a fixed rate.
-  auto merged = static_cast<uint64_t>(dt * options_.compaction_versions_per_s + 0.5);
+  compaction_credit_ += dt * options_.compaction_versions_per_s;
+  auto merged = static_cast<uint64_t>(compaction_credit_);
+  compaction_credit_ -= static_cast<double>(merged);
   for (const Database* d : catalog_.databases()) {
     for (const auto& [n, t] : d->tables) {
       t->versions = t->versions > merged ? t->versions - merged : 0;

@@ -110,6 +110,7 @@ class TxnManager {
   std::map<int64_t, std::deque<int64_t>> finished_;       // db id -> finished txn ids in order
   Clock::time_point last_idle_check_ = Clock::now();
   Clock::time_point last_tick_ = Clock::now();
+  double compaction_credit_ = 0;
 };
 
 }  // namespace emu
