@@ -1,4 +1,6 @@
 // starcdc: keeps StarRocks tables in step with MySQL/MariaDB binlogs and Kafka topics.
+#include <malloc.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -7,6 +9,11 @@
 #include "daemon/exit_codes.hpp"
 
 int main(int argc, char** argv) {
+  // Load chunks (64 KiB - 8 MiB) are allocated on the pipeline thread and freed on the control
+  // thread. A fixed mmap threshold gives them their own mappings, returned to the system when
+  // freed, so the resident size follows pipeline.buffer.max-bytes instead of glibc's dynamic
+  // threshold keeping freed chunks in the heap.
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string error;
   auto cli = starcdc::parse_cli(args, &error);

@@ -73,10 +73,29 @@ asio::awaitable<HandoffItem> HandoffQueue::pop() {
   }
 }
 
-void HandoffQueue::release(uint64_t chunk_bytes) {
+void HandoffQueue::release(ByteBuffer buffer) {
   std::lock_guard lock(mu_);
-  bytes_ -= chunk_bytes;
+  bytes_ -= buffer.size();
+  buffer.clear();
+  if (free_bytes_ + buffer.capacity() <= budget_bytes_ / 2) {
+    free_bytes_ += buffer.capacity();
+    free_.push_back(std::move(buffer));
+  }
   wake_producer_locked();
+}
+
+ByteBuffer HandoffQueue::take_buffer(uint64_t capacity_bytes) {
+  {
+    std::lock_guard lock(mu_);
+    if (!free_.empty()) {
+      ByteBuffer b = std::move(free_.back());
+      free_.pop_back();
+      free_bytes_ -= b.capacity();
+      b.reserve(capacity_bytes);
+      return b;
+    }
+  }
+  return ByteBuffer(capacity_bytes);
 }
 
 void HandoffQueue::close() {

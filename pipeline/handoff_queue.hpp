@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <variant>
+#include <vector>
 
 #include "pipeline/common/asio.hpp"
 #include "pipeline/model/position.hpp"
@@ -40,9 +41,14 @@ class HandoffQueue {
   // Thread: pipeline. Returns once the queued bytes are below half the budget.
   asio::awaitable<void> wait_below_low_watermark();
 
+  // Thread: pipeline. An empty buffer for the next chunk: a recycled one when there is one.
+  ByteBuffer take_buffer(uint64_t capacity_bytes);
+
   // Thread: control.
   asio::awaitable<HandoffItem> pop();
-  void release(uint64_t chunk_bytes);
+  // The chunk's bytes are loaded: they leave the budget, and the buffer goes back to the
+  // pipeline thread for reuse (fresh pages cost a page fault each; recycled ones do not).
+  void release(ByteBuffer buffer);
   // Thread: any. Wakes both sides for shutdown; pop() then throws asio's operation_aborted.
   void close();
 
@@ -57,6 +63,8 @@ class HandoffQueue {
 
   mutable std::mutex mu_;  // guards the fields below
   std::deque<HandoffItem> items_;
+  std::vector<ByteBuffer> free_;  // recycled chunk buffers, at most half the budget in all
+  uint64_t free_bytes_ = 0;
   uint64_t bytes_ = 0;
   bool consumer_waiting_ = false;
   bool producer_waiting_ = false;

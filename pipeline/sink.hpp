@@ -44,8 +44,10 @@ struct PreparedTxn {
 class SinkCommitter {
  public:
   virtual ~SinkCommitter() = default;
-  // Adds rows to the table's transaction of `chunk.epoch` (opening it on first use).
-  virtual asio::awaitable<void> load(LoadChunk chunk) = 0;
+  // Adds rows to the table's transaction of `chunk.epoch` (opening it on first use). `chunk`
+  // stays valid until the returned awaitable completes; the caller then reuses its buffer, so a
+  // sink copies whatever it must keep.
+  virtual asio::awaitable<void> load(const LoadChunk& chunk) = 0;
   // Prepares every transaction of `epoch`; tables without rows get none.
   virtual asio::awaitable<std::vector<PreparedTxn>> prepare(uint64_t epoch) = 0;
   // Commits transactions prepared (and recorded) for `epoch`; returns when they are visible.

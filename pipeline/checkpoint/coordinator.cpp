@@ -62,8 +62,8 @@ asio::awaitable<void> CheckpointCoordinator::run() {
       t.rows += chunk->rows;
       t.bytes += bytes;
       epoch_rows_ += chunk->rows;
-      co_await committer_.load(std::move(*chunk));
-      queue_.release(bytes);
+      co_await committer_.load(*chunk);
+      queue_.release(std::move(chunk->bytes));
     } else if (auto* barrier = std::get_if<Barrier>(&item)) {
       const bool final = barrier->final;
       co_await end_epoch(std::move(*barrier));

@@ -41,7 +41,7 @@ class RecordEncoder : public RowEncoder {
 
 class BlackholeCommitter : public SinkCommitter {
  public:
-  asio::awaitable<void> load(LoadChunk chunk) override {
+  asio::awaitable<void> load(const LoadChunk& chunk) override {
     open_.insert(chunk.table);
     co_return;
   }

@@ -87,7 +87,7 @@ class FileCommitter : public SinkCommitter {
     }
   }
 
-  asio::awaitable<void> load(LoadChunk chunk) override {
+  asio::awaitable<void> load(const LoadChunk& chunk) override {
     auto key = std::make_pair(chunk.epoch, chunk.table);
     auto it = open_.find(key);
     if (it == open_.end()) {

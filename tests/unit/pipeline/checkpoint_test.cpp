@@ -18,7 +18,7 @@ class FakeCommitter : public SinkCommitter {
   explicit FakeCommitter(const StateStore& store) : store_(store) {}
   std::vector<std::string> calls;
 
-  asio::awaitable<void> load(LoadChunk chunk) override {
+  asio::awaitable<void> load(const LoadChunk& chunk) override {
     calls.push_back("load " + chunk.table.str() + " e" + std::to_string(chunk.epoch) + " " +
                     std::to_string(chunk.rows));
     tables_.insert(chunk.table);
@@ -271,7 +271,7 @@ TEST_CASE("the batcher cuts epochs at barriers and before schema changes", "[che
       if (auto* ch = std::get_if<LoadChunk>(&item)) {
         items.push_back("chunk " + ch->table.str() + " e" + std::to_string(ch->epoch) + " r" +
                         std::to_string(ch->rows) + " " + std::string(ch->bytes.view().substr(0, 2)));
-        queue.release(ch->bytes.size());
+        queue.release(std::move(ch->bytes));
       } else if (auto* br = std::get_if<Barrier>(&item)) {
         items.push_back("barrier e" + std::to_string(br->epoch) + " " + br->position.json());
       } else {
