@@ -36,7 +36,7 @@ struct FaultRule {
   int64_t duration_ms = 1000;
   int64_t after_bytes = 0;  // drop_mid_body: bytes to read before closing
   std::string message;
-  std::string fe_reply = "ok";  // publish_timeout on an FE-handled commit: "ok" or "failed"
+  std::string fe_reply = "failed";  // publish_timeout on an FE-handled commit: "failed" or "ok"
 };
 
 class Faults {

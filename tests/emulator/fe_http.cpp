@@ -10,7 +10,9 @@
 namespace emu {
 namespace {
 
-constexpr const char* kUserException = "class com.starrocks.common.UserException: ";
+// TransactionWithoutChannelHandler throws StarRocksException (UserException before the rename);
+// TransactionLoadAction reports it as "class <exception class>: <message>".
+constexpr const char* kUserException = "class com.starrocks.common.StarRocksException: ";
 
 std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> parts;
@@ -110,7 +112,19 @@ awaitable<void> Emulator::fe_transaction(Exchange& ex, const std::string& op) {
     ex.redirect(be_location(ex));
     co_return;
   }
+  if ((op == "commit" || op == "rollback") && catalog_.find_db(db) == nullptr) {
+    ex.reply(http::status::ok, fe_txn_result("FAILED", std::string(kUserException) + "Database[" +
+                                                           db + "] does not exist."));
+    co_return;
+  }
   Txn* txn = txns_.find(db, label);
+  if (txn == nullptr && (op == "commit" || op == "rollback")) {
+    // TransactionWithoutChannelHandler: label not (or no longer) known to the FE.
+    ex.reply(http::status::ok, fe_txn_result("FAILED", std::string(kUserException) +
+                                                           "No transaction found by label " +
+                                                           label));
+    co_return;
+  }
   if (txn == nullptr) {
     // TransactionLoadCoordinatorMgr: no coordinator for this label.
     ex.reply(http::status::ok,
@@ -149,9 +163,16 @@ awaitable<void> Emulator::fe_commit_or_rollback(Exchange& ex, Txn* txn, bool com
                                txn->label);
         txns_.commit(txn, pt ? std::chrono::milliseconds(pt->visible_after_ms)
                              : Clock::duration::zero());
-        if (pt && pt->fe_reply == "failed") {
+        if (pt && pt->fe_reply != "ok") {
+          // GlobalTransactionMgr.commitPreparedTransaction: the txn stays COMMITTED and the
+          // FE reports "publish timeout: <timeout ms>" (commit `timeout` header, default 20 s).
+          int64_t timeout_ms = static_cast<int64_t>(options_.commit_wait_s * 1000);
+          if (std::string t = ex.header("timeout"); !t.empty()) {
+            timeout_ms = std::atoll(t.c_str()) * 1000;
+          }
           ex.reply(http::status::ok,
-                   fe_txn_result("FAILED", std::string(kUserException) + "publish timeout"));
+                   fe_txn_result("FAILED", std::string(kUserException) + "publish timeout: " +
+                                               std::to_string(timeout_ms)));
         } else {
           ex.reply(http::status::ok, ok.add("Status", "OK")
                                          .add("Message", "")

@@ -108,7 +108,8 @@ check "committed rows visible" "$(dump pk)" '"id":10,"name":"x"' '"id":11,"name"
 check "rollback committed" "$(txn rollback t1)" 'Can not abort VISIBLE transaction'
 check "empty txn prepare" "$(txn begin t2 >/dev/null; txn prepare t2)" "hasn't send any data yet"
 check "txn rollback" "$(txn begin t3 >/dev/null; txn rollback t3)" '"Status": "OK"'
-check "unknown label commit" "$(txn commit nosuch)" "Can't find the transaction"
+check "unknown label commit" "$(txn commit nosuch)" 'No transaction found by label nosuch'
+check "unknown label load" "$(txn load nosuch)" "Can't find the transaction"
 
 # Idle timeout (scaled by --time-scale 0.01: 100 s -> 1 s).
 txn begin t4 -H "idle_transaction_timeout: 100" >/dev/null
@@ -131,6 +132,17 @@ printf '[{"id":20}]' | curl -s --location-trusted -u root: -H "Expect: 100-conti
 txn prepare t6 >/dev/null
 curl -s -X POST "$FE/_emulator/abort_txn?db=d&label=t6" >/dev/null
 check "commit after abort behind the back" "$(txn commit t6)" 'Can not commit ABORTED transaction'
+txn begin t7 >/dev/null
+printf '[{"id":21}]' | curl -s --location-trusted -u root: -H "Expect: 100-continue" -H "label: t7" -H "db: d" -H "table: pk" -H "format: json" -H "strip_outer_array: true" -T - "$FE/api/transaction/load" >/dev/null
+txn prepare t7 >/dev/null
+curl -s -X POST -d '{"kind":"publish_timeout","endpoint":"commit","visible_after_ms":300}' "$FE/_emulator/faults" >/dev/null
+check "fe commit publish timeout" "$(txn commit t7)" '"Status": "FAILED"' 'publish timeout: 20000'
+check "fe commit publish timeout state" "$(curl -s -u root: "$FE/api/d/get_load_state?label=t7")" '"state":"COMMITTED"'
+sleep 0.5
+check "fe commit publish timeout visible" "$(curl -s -u root: "$FE/api/d/get_load_state?label=t7")" '"state":"VISIBLE"'
+curl -s -X POST -d '{"kind":"drop_mid_body","endpoint":"stream_load","after_bytes":4}' "$FE/_emulator/faults" >/dev/null
+r=$(load d dup f3 "$(printf '%s\n' 3$'\t'three 4$'\t'four 5$'\t'five)"; echo "rc=$?")
+check "drop mid body aborts" "$(curl -s -u root: "$FE/api/d/get_load_state?label=f3")" '"state":"ABORTED"'
 check "dup table appended" "$(dump dup)" '{"k":1,"v":"one"}' '{"k":2,"v":"two"}'
 check "stats" "$(curl -s "$FE/_emulator/stats")" '"txn_committed":' '"committed_rows":'
 
