@@ -149,8 +149,8 @@ check "stats" "$(curl -s "$FE/_emulator/stats")" '"txn_committed":' '"committed_
 # SQL over the MySQL protocol (mariadb client), if installed.
 if command -v mariadb >/dev/null; then
   m() { mariadb -h127.0.0.1 -P"$MYSQL_PORT" -uroot --batch --skip-column-names -e "$1" 2>&1; }
-  check "mysql select count" "$(m 'SELECT COUNT(*) FROM d.pk')" '7'
-  check "mysql select order" "$(m 'SELECT id, name FROM d.pk ORDER BY id DESC LIMIT 1')" $'11\ty'
+  check "mysql select count" "$(m 'SELECT COUNT(*) FROM d.pk')" '8'
+  check "mysql select order" "$(m 'SELECT id, name FROM d.pk WHERE id < 20 ORDER BY id DESC LIMIT 1')" $'11\ty'
   check "mysql information_schema" "$(m "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_KEY FROM information_schema.COLUMNS WHERE TABLE_SCHEMA='d' AND TABLE_NAME='pk'")" $'id\tbigint\tPRI'
   check "mysql alter add column" "$(m 'ALTER TABLE `d`.`pk` ADD COLUMN `extra` INT NULL PROPERTIES ("timeout" = "600")'; sleep 0.5; m "SHOW ALTER TABLE COLUMN FROM \`d\` WHERE TableName = 'pk' ORDER BY JobId DESC LIMIT 1")" 'FINISHED'
   check "mysql desc after alter" "$(m 'DESC d.pk')" 'extra'
