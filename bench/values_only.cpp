@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
       [&]() -> asio::awaitable<void> {
         co_await source->open(std::nullopt);
         for (;;) {
-          PollResult r = co_await source->poll(touch);
+          PollResult r = co_await source->poll(touch, 4096);
           if (r.status == PollStatus::EndOfInput) {
             break;
           }

@@ -46,6 +46,7 @@ void Batcher::event(const ChangeEvent& e) {
   ++events_in_epoch_;
   last_commit_ms_ = std::max(last_commit_ms_, e.commit_ms);
   open_bytes_ += b.bytes.size() - before;
+  encoded_bytes_ += b.bytes.size() - before;
   if (b.bytes.size() >= chunk_bytes_) {
     flush(b);
   } else if (open_bytes_ >= queue_.budget_bytes() / 2) {

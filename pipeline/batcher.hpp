@@ -32,6 +32,7 @@ class Batcher : public Emitter {
   uint64_t open_bytes() const { return open_bytes_; }
   uint64_t events_in_epoch() const { return events_in_epoch_; }
   uint64_t chunk_bytes() const { return chunk_bytes_; }
+  uint64_t encoded_bytes() const { return encoded_bytes_; }  // since construction
 
  private:
   struct TableBuffer {
@@ -52,6 +53,7 @@ class Batcher : public Emitter {
   const uint64_t chunk_bytes_;
   uint64_t epoch_;
   uint64_t open_bytes_ = 0;
+  uint64_t encoded_bytes_ = 0;
   uint64_t events_in_epoch_ = 0;
   int64_t last_commit_ms_ = 0;
   std::map<TableId, std::unique_ptr<TableBuffer>> buffers_;

@@ -16,6 +16,8 @@ namespace starcdc {
 namespace {
 
 constexpr std::string_view kComponent = "pipeline.runtime";
+constexpr uint64_t kMinPollEvents = 16;
+constexpr uint64_t kMaxPollEvents = 4096;
 
 std::vector<config::TablePattern> patterns(const config::OptionValues& o, const std::string& key) {
   std::vector<config::TablePattern> out;
@@ -158,6 +160,7 @@ asio::awaitable<void> Runtime::pipeline_main() {
   const auto interval = file_.pipeline.get_duration("checkpoint.interval");
   auto epoch_start = std::chrono::steady_clock::now();
   const uint64_t budget = queue_->budget_bytes();
+  uint64_t encoded_events = 0;
   auto& events_total =
       Metrics::global().counter("starcdc_source_events_total", "Change events read.");
 
@@ -166,14 +169,24 @@ asio::awaitable<void> Runtime::pipeline_main() {
       batcher_->cut(last_boundary, true);
       break;
     }
-    if (queue_->bytes() + batcher_->open_bytes() >= budget) {
+    // Size the poll so the budget holds afterwards: the room left divided by the mean encoded
+    // size of an event so far. With less room than a minimal poll, wait for the sink.
+    uint64_t held = queue_->bytes() + batcher_->open_bytes();
+    const uint64_t mean = encoded_events == 0 ? 256 : std::max<uint64_t>(
+                                                          1, batcher_->encoded_bytes() / encoded_events);
+    if (held + kMinPollEvents * mean >= budget) {
       co_await queue_->wait_below_low_watermark();
+      held = queue_->bytes() + batcher_->open_bytes();
     }
+    const uint64_t room = budget > held ? budget - held : 0;
+    const uint64_t max_events = std::clamp<uint64_t>(room / mean, kMinPollEvents, kMaxPollEvents);
     const uint64_t before = batcher_->events_in_epoch();
     const uint64_t epoch_before = batcher_->epoch();
-    PollResult r = co_await source_->poll(head);
+    PollResult r = co_await source_->poll(head, max_events);
     if (batcher_->epoch() == epoch_before) {
-      events_total.add(batcher_->events_in_epoch() - before);
+      const uint64_t n = batcher_->events_in_epoch() - before;
+      events_total.add(n);
+      encoded_events += n;
     }
     if (r.boundary) {
       last_boundary = std::move(*r.boundary);

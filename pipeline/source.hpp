@@ -26,8 +26,10 @@ class Source {
   // configured start when there is none.
   virtual asio::awaitable<void> open(std::optional<Position> resume_after) = 0;
   // Decodes what is buffered, else reads; when nothing arrives it waits at most about 100 ms and
-  // returns Idle (so the runtime can end epochs on time).
-  virtual asio::awaitable<PollResult> poll(Emitter& out) = 0;
+  // returns Idle (so the runtime can end epochs on time). Emits about `max_events` events at
+  // most (it may finish the transaction or row event at hand): the runtime sizes it so the
+  // memory budget holds.
+  virtual asio::awaitable<PollResult> poll(Emitter& out, uint64_t max_events) = 0;
   // Everything up to `p` is committed in the sink (e.g. Kafka commits offsets). Thread: pipeline.
   virtual void on_committed(const Position& p) = 0;
   virtual asio::awaitable<void> close() = 0;

@@ -18,6 +18,9 @@ config::OptionSet make() {
                          "fsync data files at prepare and directories at commit (off only for "
                          "benchmarks).")
             .with_default("true"));
+  s.add(OptionSpec::make("load.delay", OptionType::Duration,
+                         "Wait this long before writing each chunk (to test backpressure).")
+            .with_default("0ms"));
   s.add(OptionSpec::make("prepare.delay", OptionType::Duration,
                          "Wait this long before each prepare (to test crash recovery).")
             .with_default("0ms"));

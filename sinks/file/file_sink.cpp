@@ -64,15 +64,19 @@ void write_all(int fd, std::string_view data, const std::string& path) {
 
 class FileCommitter : public SinkCommitter {
  public:
+  struct Delays {
+    std::chrono::milliseconds load{0};
+    std::chrono::milliseconds prepare{0};
+    std::chrono::milliseconds commit{0};
+  };
   FileCommitter(asio::io_context& io, std::string root, std::string prefix, bool sync,
-                std::chrono::milliseconds prepare_delay, std::chrono::milliseconds commit_delay)
+                Delays delays)
       : timer_(io),
         root_(std::move(root)),
         txn_dir_(root_ + "/.txn"),
         prefix_(std::move(prefix)),
         sync_(sync),
-        prepare_delay_(prepare_delay),
-        commit_delay_(commit_delay) {
+        delays_(delays) {
     std::error_code ec;
     fs::create_directories(txn_dir_, ec);
     if (ec) {
@@ -88,6 +92,7 @@ class FileCommitter : public SinkCommitter {
   }
 
   asio::awaitable<void> load(const LoadChunk& chunk) override {
+    co_await delay(delays_.load);
     auto key = std::make_pair(chunk.epoch, chunk.table);
     auto it = open_.find(key);
     if (it == open_.end()) {
@@ -105,7 +110,7 @@ class FileCommitter : public SinkCommitter {
   }
 
   asio::awaitable<std::vector<PreparedTxn>> prepare(uint64_t epoch) override {
-    co_await delay(prepare_delay_);
+    co_await delay(delays_.prepare);
     std::vector<PreparedTxn> out;
     for (auto it = open_.begin(); it != open_.end();) {
       if (it->first.first != epoch) {
@@ -131,7 +136,7 @@ class FileCommitter : public SinkCommitter {
   }
 
   asio::awaitable<void> commit(uint64_t epoch, std::vector<PreparedTxn> txns) override {
-    co_await delay(commit_delay_);
+    co_await delay(delays_.commit);
     for (const auto& t : txns) {
       const std::string dir = root_ + "/" + t.table.str();
       std::error_code ec;
@@ -271,8 +276,7 @@ class FileCommitter : public SinkCommitter {
   std::string txn_dir_;
   std::string prefix_;
   bool sync_;
-  std::chrono::milliseconds prepare_delay_;
-  std::chrono::milliseconds commit_delay_;
+  Delays delays_;
   std::map<std::pair<uint64_t, TableId>, OpenFile> open_;
 };
 
@@ -281,8 +285,10 @@ class FileSink : public Sink {
   FileSink(const SinkContext& ctx, const config::OptionValues& o)
       : committer_(ctx.io, o.get_string("path"),
                    o.has("sink.label-prefix") ? o.get_string("sink.label-prefix") : ctx.pipeline,
-                   o.get_bool("sync"), o.get_duration("prepare.delay"),
-                   o.get_duration("commit.delay")) {}
+                   o.get_bool("sync"),
+                   FileCommitter::Delays{o.get_duration("load.delay"),
+                                         o.get_duration("prepare.delay"),
+                                         o.get_duration("commit.delay")}) {}
 
   std::unique_ptr<RowEncoder> make_encoder(const TableSchema& schema) override {
     return std::make_unique<JsonLinesEncoder>(schema);

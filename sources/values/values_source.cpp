@@ -89,7 +89,7 @@ class ValuesSource : public Source {
     co_return;
   }
 
-  asio::awaitable<PollResult> poll(Emitter& out) override {
+  asio::awaitable<PollResult> poll(Emitter& out, uint64_t max_events) override {
     if (announce_tables_) {
       announce_tables_ = false;
       for (const TableSchema* s : tables_) {
@@ -105,7 +105,7 @@ class ValuesSource : public Source {
     if (total_ != 0 && next_ >= total_) {
       co_return PollResult{PollStatus::EndOfInput, position_at(next_)};
     }
-    uint64_t budget = kEventsPerPoll;
+    uint64_t budget = std::clamp<uint64_t>(max_events, 1, kEventsPerPoll);
     if (rate_ > 0) {
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                                            started_at_).count();

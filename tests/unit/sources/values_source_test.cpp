@@ -43,7 +43,7 @@ std::vector<std::string> read_all(const config::OptionValues& o, std::optional<P
   Capture cap;
   test::run_sync(io, src->open(from));
   for (;;) {
-    PollResult r = test::run_sync(io, src->poll(cap));
+    PollResult r = test::run_sync(io, src->poll(cap, 4096));
     if (r.status == PollStatus::EndOfInput) {
       *end = *r.boundary;
       break;
