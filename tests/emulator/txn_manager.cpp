@@ -48,12 +48,15 @@ BeginOutcome TxnManager::begin(const std::string& db, const std::string& table,
     return r;
   }
   Database* d = catalog_.find_db(db);
+  if (d == nullptr && options_.discard && !db.empty()) {
+    d = catalog_.create_db(db);  // discard mode: benchmarks may load without DDL
+  }
   if (d == nullptr) {
     r.status = "ANALYSIS_ERROR";
     r.message = "unknown database, database=" + db;
     return r;
   }
-  if (d->find(table) == nullptr && !(options_.discard && table != "")) {
+  if (d->find(table) == nullptr && !(options_.discard && !table.empty())) {
     r.status = "ANALYSIS_ERROR";
     r.message = "unknown table \"" + db + "." + table + "\"";
     return r;
