@@ -62,6 +62,10 @@ struct LoadOutput {
 void run_load(const LoadParams& params, const Table* table, char* body, size_t size,
               bool keep_rows, LoadOutput* out);
 
+// Trims ASCII whitespace; strips one pair of backticks from an identifier.
+std::string trim_copy(std::string_view s);
+std::string unquote_identifier(std::string s);
+
 // True when filtered / (total - unselected) exceeds max_filter_ratio (stream_load_executor.cpp).
 bool too_many_filtered(const LoadCounters& c, double max_filter_ratio);
 
