@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   }
   asio::io_context io;
   SchemaRegistry schemas;
-  auto source = values::values_source_factory().create(SourceContext{"bench", schemas, io}, options);
+  auto source =
+      values::values_source_factory().create(SourceContext{"bench", schemas, io}, options);
   Touch touch;
   const auto t0 = std::chrono::steady_clock::now();
   asio::co_spawn(

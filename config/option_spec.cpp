@@ -343,10 +343,10 @@ OptionValues OptionSet::parse(const Node& block, const std::vector<std::string>&
     } else if (v.is_null()) {
       diags.error(v.loc.line != 0 ? v.loc : e.key.loc, key + ": a value is required");
     } else {
-      diags.error(v.loc, key + ": expected " +
-                             std::string(spec->type == OptionType::List ? "a list or a value"
-                                                                        : "a value") +
-                             ", got " + v.kind_name());
+      diags.error(
+          v.loc, key + ": expected " +
+                     std::string(spec->type == OptionType::List ? "a list or a value" : "a value") +
+                     ", got " + v.kind_name());
     }
     if (spec->check) {
       if (const auto* str = std::get_if<std::string>(&parsed)) {
@@ -382,8 +382,8 @@ OptionValues OptionSet::parse(const Node& block, const std::vector<std::string>&
     }
     if (s.default_value) {
       Diagnostics ignored;
-      values.set(s.name, {parse_scalar(s, s.name, *s.default_value, block.loc, ignored),
-                          block.loc, false, s.secret});
+      values.set(s.name, {parse_scalar(s, s.name, *s.default_value, block.loc, ignored), block.loc,
+                          false, s.secret});
     }
   }
   return values;

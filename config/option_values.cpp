@@ -88,8 +88,8 @@ std::map<std::string, std::string> OptionValues::dump() const {
       text = "(yaml)";
     } else if (const auto* m = std::get_if<std::map<std::string, std::string>>(&e.value)) {
       for (const auto& [k, v] : *m) {
-        const bool masked = k.find("password") != std::string::npos ||
-                            k.find("secret") != std::string::npos;
+        const bool masked =
+            k.find("password") != std::string::npos || k.find("secret") != std::string::npos;
         out[k] = masked ? "***" : v;
       }
       continue;

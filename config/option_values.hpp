@@ -13,15 +13,15 @@
 
 namespace starcdc::config {
 
-using OptionValue = std::variant<std::monostate, std::string, int64_t, double, bool,
-                                 std::chrono::milliseconds, uint64_t, std::vector<std::string>,
-                                 Node, std::map<std::string, std::string>>;
+using OptionValue =
+    std::variant<std::monostate, std::string, int64_t, double, bool, std::chrono::milliseconds,
+                 uint64_t, std::vector<std::string>, Node, std::map<std::string, std::string>>;
 
 class OptionValues {
  public:
   struct Entry {
     OptionValue value;
-    Location where;         // the value in the file; the block when a default
+    Location where;          // the value in the file; the block when a default
     bool from_file = false;  // false = the default
     bool secret = false;
   };

@@ -59,13 +59,14 @@ std::string render_options_doc(const std::vector<DocSection>& sections) {
       for (const auto& a : s.aliases) {
         name += "<br>alias `" + a + "`";
       }
-      std::string dflt = s.required ? "required" : s.default_value ? "`" + *s.default_value + "`"
-                                                                   : "";
+      std::string dflt = s.required        ? "required"
+                         : s.default_value ? "`" + *s.default_value + "`"
+                                           : "";
       std::string doc = s.doc;
       if (s.min != std::numeric_limits<int64_t>::min() && s.type == OptionType::Int) {
         doc += " Range " + std::to_string(s.min) + ".." +
                (s.max == std::numeric_limits<int64_t>::max() ? std::string("")
-                                                               : std::to_string(s.max)) +
+                                                             : std::to_string(s.max)) +
                ".";
       }
       out += "| " + name + " | " + type_text(s) + " | " + cell(dflt) + " | " + cell(doc) + " |\n";

@@ -38,9 +38,9 @@ std::optional<std::string> check_sink_table(const std::string& text) {
 
 std::optional<std::string> check_schema_change_names(const std::string& text) {
   static const std::vector<std::string> kNames = {
-      "add",  "alter", "create", "drop", "rename", "truncate", "column", "table",
-      "add.column", "alter.column.type", "create.table", "drop.column", "drop.table",
-      "rename.column", "truncate.table"};
+      "add",          "alter",       "create",     "drop",          "rename",
+      "truncate",     "column",      "table",      "add.column",    "alter.column.type",
+      "create.table", "drop.column", "drop.table", "rename.column", "truncate.table"};
   for (const auto& n : kNames) {
     if (n == text) {
       return std::nullopt;
@@ -139,9 +139,9 @@ OptionSet make_common_source_options() {
                          "Tables to capture: comma-separated table patterns (db.table, `\\.` = "
                          "any character). Empty = every table the source has.")
             .checked(check_table_pattern));
-  s.add(OptionSpec::make("tables.exclude", OptionType::List,
-                         "Table patterns removed after `tables`.")
-            .checked(check_table_pattern));
+  s.add(
+      OptionSpec::make("tables.exclude", OptionType::List, "Table patterns removed after `tables`.")
+          .checked(check_table_pattern));
   return s;
 }
 
@@ -163,19 +163,18 @@ std::string file_stem(const std::string& path) {
   return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
 }
 
-std::optional<ConnectorBlock> load_connector(const Node& root, const std::string& block,
-                                             const std::vector<std::string>& types,
-                                             const std::function<const OptionSet*(
-                                                 const std::string&)>& options_of,
-                                             const OptionSet& common, Diagnostics& diags) {
+std::optional<ConnectorBlock> load_connector(
+    const Node& root, const std::string& block, const std::vector<std::string>& types,
+    const std::function<const OptionSet*(const std::string&)>& options_of, const OptionSet& common,
+    Diagnostics& diags) {
   const Node* node = root.find(block);
   if (node == nullptr) {
     diags.error(Location{root.loc.file, 1, 1}, block + ": missing required block");
     return std::nullopt;
   }
   if (!node->is_map()) {
-    diags.error(node->loc, block + ": expected a map with `type:` and options, got " +
-                               node->kind_name());
+    diags.error(node->loc,
+                block + ": expected a map with `type:` and options, got " + node->kind_name());
     return std::nullopt;
   }
   const Node* type = node->find("type");
@@ -195,8 +194,8 @@ std::optional<ConnectorBlock> load_connector(const Node& root, const std::string
     for (const auto& t : types) {
       list += (list.empty() ? "" : ", ") + t;
     }
-    std::string msg = block + ".type: unknown connector '" + type->scalar + "' (known: " + list +
-                      ")";
+    std::string msg =
+        block + ".type: unknown connector '" + type->scalar + "' (known: " + list + ")";
     if (auto s = suggest(type->scalar, types)) {
       msg += "; did you mean '" + *s + "'?";
     }
@@ -274,8 +273,8 @@ std::optional<PipelineFile> load_pipeline_text(const std::string& text, const st
 
   if (const Node* routes = root->find("route")) {
     if (!routes->is_seq()) {
-      diags.error(routes->loc, std::string("route: expected a list of rules, got ") +
-                                   routes->kind_name());
+      diags.error(routes->loc,
+                  std::string("route: expected a list of rules, got ") + routes->kind_name());
     } else {
       for (const auto& r : routes->seq) {
         if (!r.is_map()) {
@@ -290,10 +289,10 @@ std::optional<PipelineFile> load_pipeline_text(const std::string& text, const st
           rule.sink_table = v.get_string("sink-table");
           rule.replace_symbol = v.has("replace-symbol") ? v.get_string("replace-symbol") : "";
           rule.description = v.has("description") ? v.get_string("description") : "";
-          if (!rule.replace_symbol.empty() &&
-              rule.sink_table.find('$') != std::string::npos) {
-            diags.error(r.loc, "replace-symbol: cannot be combined with $n capture groups in "
-                               "sink-table");
+          if (!rule.replace_symbol.empty() && rule.sink_table.find('$') != std::string::npos) {
+            diags.error(r.loc,
+                        "replace-symbol: cannot be combined with $n capture groups in "
+                        "sink-table");
           }
           pf.routes.push_back(std::move(rule));
         }
@@ -321,8 +320,8 @@ std::optional<PipelineFile> load_pipeline_text(const std::string& text, const st
   if (pipeline == nullptr) {
     diags.error(Location{path, 1, 1}, "pipeline: missing required block");
   } else if (!pipeline->is_map()) {
-    diags.error(pipeline->loc, std::string("pipeline: expected a map, got ") +
-                                   pipeline->kind_name());
+    diags.error(pipeline->loc,
+                std::string("pipeline: expected a map, got ") + pipeline->kind_name());
   } else {
     pf.pipeline = pipeline_options().parse(*pipeline, {}, diags);
   }

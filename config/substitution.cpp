@@ -61,8 +61,8 @@ std::string substitute(const std::string& text, const Location& where, const Env
     } else if (dflt != std::string::npos) {
       out += inner.substr(dflt + 2);
     } else {
-      diags.error(where, "environment variable " + name +
-                             " is not set; set it or write ${" + name + ":-default}");
+      diags.error(where, "environment variable " + name + " is not set; set it or write ${" + name +
+                             ":-default}");
       return text;
     }
     i = close + 1;

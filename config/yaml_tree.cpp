@@ -65,8 +65,8 @@ Node convert(const YAML::Node& y, const std::string& file, Diagnostics& diags) {
       for (const auto& kv : y) {
         MapEntry e{convert(kv.first, file, diags), convert(kv.second, file, diags)};
         if (!e.key.is_scalar()) {
-          diags.error(e.key.loc, "a key must be a plain name, not " +
-                                     std::string(e.key.kind_name()));
+          diags.error(e.key.loc,
+                      "a key must be a plain name, not " + std::string(e.key.kind_name()));
           continue;
         }
         if (!seen.insert(e.key.scalar).second) {

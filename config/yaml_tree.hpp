@@ -15,8 +15,8 @@ struct MapEntry;
 struct Node {
   enum class Kind : unsigned char { Null, Scalar, Map, Seq };
   Kind kind = Kind::Null;
-  std::string scalar;  // Scalar
-  bool quoted = false;  // Scalar written in quotes
+  std::string scalar;         // Scalar
+  bool quoted = false;        // Scalar written in quotes
   std::vector<MapEntry> map;  // Map, in file order
   std::vector<Node> seq;      // Seq
   Location loc;

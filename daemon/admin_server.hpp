@@ -11,9 +11,9 @@
 namespace starcdc {
 
 struct AdminHandlers {
-  std::function<bool()> healthy;          // 200 "ok" or 503
-  std::function<std::string()> status;    // JSON
-  std::function<std::string()> metrics;   // Prometheus text
+  std::function<bool()> healthy;         // 200 "ok" or 503
+  std::function<std::string()> status;   // JSON
+  std::function<std::string()> metrics;  // Prometheus text
 };
 
 class AdminServer {

@@ -1,7 +1,7 @@
 #include "daemon/builtin_connectors.hpp"
 
-#include "sinks/file/file_sink.hpp"
 #include "sinks/blackhole/blackhole_sink.hpp"
+#include "sinks/file/file_sink.hpp"
 #include "sources/values/values_source.hpp"
 
 namespace starcdc {

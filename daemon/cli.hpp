@@ -12,9 +12,9 @@ struct CliArgs {
   std::string config;   // -c / --config
   std::string log_format = "json";
   std::optional<std::string> log_level;  // overrides pipeline.log.level
-  bool json = false;      // status --json
-  bool print = false;     // validate --print
-  bool markdown = false;  // options --markdown
+  bool json = false;                     // status --json
+  bool print = false;                    // validate --print
+  bool markdown = false;                 // options --markdown
 };
 
 // Parses argv; on error returns nullopt and sets *error.

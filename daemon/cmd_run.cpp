@@ -47,9 +47,9 @@ int cmd_run(const CliArgs& args) {
   auto pf = load_pipeline(args.config, registry, diags);
   if (!pf) {
     std::fputs(log::redact(diags.str()).c_str(), stderr);
-    log::error("daemon", "Configuration invalid; not starting.",
-               {{"file", std::string_view(args.config)},
-                {"errors", static_cast<uint64_t>(diags.size())}});
+    log::error(
+        "daemon", "Configuration invalid; not starting.",
+        {{"file", std::string_view(args.config)}, {"errors", static_cast<uint64_t>(diags.size())}});
     return kExitConfig;
   }
   bool ok = true;
@@ -81,18 +81,18 @@ int cmd_run(const CliArgs& args) {
   });
   runtime.set_on_checkpoint([&](const CheckpointRecord& r) { notifier.status(short_status(r)); });
 
-  SignalHandler signals(runtime.control(), pf->pipeline.get_duration("shutdown.timeout"),
-                        SignalHandler::Actions{
-                            [&] {
-                              notifier.stopping();
-                              runtime.request_stop();
-                            },
-                            [&] {
-                              runtime.abort(kExitFailure,
-                                            "the final checkpoint did not finish within "
-                                            "shutdown.timeout");
-                            },
-                            [&] { runtime.abort(kExitFailure, "stopped by a second signal"); }});
+  SignalHandler signals(
+      runtime.control(), pf->pipeline.get_duration("shutdown.timeout"),
+      SignalHandler::Actions{[&] {
+                               notifier.stopping();
+                               runtime.request_stop();
+                             },
+                             [&] {
+                               runtime.abort(kExitFailure,
+                                             "the final checkpoint did not finish within "
+                                             "shutdown.timeout");
+                             },
+                             [&] { runtime.abort(kExitFailure, "stopped by a second signal"); }});
 
   std::unique_ptr<AdminServer> admin;
   if (pf->pipeline.has("admin.listen") && !pf->pipeline.get_string("admin.listen").empty()) {
@@ -100,9 +100,7 @@ int cmd_run(const CliArgs& args) {
       admin = std::make_unique<AdminServer>(
           runtime.control(), pf->pipeline.get_string("admin.listen"),
           AdminHandlers{
-              [&] {
-                return runtime.state() != RuntimeState::Failed;
-              },
+              [&] { return runtime.state() != RuntimeState::Failed; },
               [&] {
                 StatusInput in;
                 in.pipeline = pf->name;

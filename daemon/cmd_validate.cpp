@@ -21,9 +21,8 @@ int cmd_validate(const CliArgs& args) {
     return kExitConfig;
   }
   std::printf("%s: ok (pipeline '%s', source %s, sink %s, %zu route rule%s, state %s)\n",
-              args.config.c_str(), pf->name.c_str(), pf->source.type.c_str(),
-              pf->sink.type.c_str(), pf->routes.size(), pf->routes.size() == 1 ? "" : "s",
-              pf->state_dir.c_str());
+              args.config.c_str(), pf->name.c_str(), pf->source.type.c_str(), pf->sink.type.c_str(),
+              pf->routes.size(), pf->routes.size() == 1 ? "" : "s", pf->state_dir.c_str());
   if (args.print) {
     auto print_block = [](const char* title, const config::OptionValues& v) {
       std::printf("%s:\n", title);

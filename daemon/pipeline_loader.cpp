@@ -30,8 +30,9 @@ std::optional<config::PipelineFile> finish(std::optional<config::PipelineFile> p
     sink->check(pf->sink.options, pf->sink.where, diags);
   }
   for (const auto& t : pf->transforms) {
-    diags.error(t.where, "transform: rules are not supported by this version yet; remove the "
-                         "transform block (route rules are supported)");
+    diags.error(t.where,
+                "transform: rules are not supported by this version yet; remove the "
+                "transform block (route rules are supported)");
   }
   if (!diags.empty()) {
     return std::nullopt;
@@ -44,9 +45,9 @@ std::optional<config::PipelineFile> finish(std::optional<config::PipelineFile> p
 std::optional<config::PipelineFile> load_pipeline(const std::string& path,
                                                   const ConnectorRegistry& registry,
                                                   config::Diagnostics& diags) {
-  return finish(config::load_pipeline_file(path, registry.catalog(),
-                                           config::process_environment(), diags),
-                registry, diags);
+  return finish(
+      config::load_pipeline_file(path, registry.catalog(), config::process_environment(), diags),
+      registry, diags);
 }
 
 std::optional<config::PipelineFile> load_pipeline_text(const std::string& text,

@@ -8,7 +8,9 @@ namespace starcdc {
 
 SignalHandler::SignalHandler(asio::io_context& io, std::chrono::milliseconds shutdown_timeout,
                              Actions actions)
-    : signals_(io, SIGTERM, SIGINT), timer_(io), timeout_(shutdown_timeout),
+    : signals_(io, SIGTERM, SIGINT),
+      timer_(io),
+      timeout_(shutdown_timeout),
       actions_(std::move(actions)) {
   std::signal(SIGHUP, SIG_IGN);
   std::signal(SIGPIPE, SIG_IGN);

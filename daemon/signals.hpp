@@ -2,10 +2,9 @@
 // shutdown.timeout); a second stops at once. SIGHUP is ignored (no reload). Thread: control.
 #pragma once
 
+#include <boost/asio/signal_set.hpp>
 #include <chrono>
 #include <functional>
-
-#include <boost/asio/signal_set.hpp>
 
 #include "pipeline/common/asio.hpp"
 
@@ -14,9 +13,9 @@ namespace starcdc {
 class SignalHandler {
  public:
   struct Actions {
-    std::function<void()> graceful;        // first signal
-    std::function<void()> timed_out;       // the graceful stop took longer than the timeout
-    std::function<void()> immediate;       // second signal
+    std::function<void()> graceful;   // first signal
+    std::function<void()> timed_out;  // the graceful stop took longer than the timeout
+    std::function<void()> immediate;  // second signal
   };
   SignalHandler(asio::io_context& io, std::chrono::milliseconds shutdown_timeout, Actions actions);
 

@@ -100,8 +100,8 @@ std::string status_text(const StatusInput& in) {
     return out;
   }
   const CheckpointRecord& r = *in.last;
-  line("epoch", std::to_string(r.epoch) + (r.committed ? " (committed)"
-                                                      : " (prepared; the next start commits it)"));
+  line("epoch", std::to_string(r.epoch) +
+                    (r.committed ? " (committed)" : " (prepared; the next start commits it)"));
   line("position", r.position.empty() ? "(start)" : r.position.json());
   line("checkpoint", rfc3339_ms(r.written_unix_ms) + " (" +
                          std::to_string((in.now_unix_ms - r.written_unix_ms) / 1000) + "s ago)");

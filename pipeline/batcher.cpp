@@ -64,8 +64,8 @@ void Batcher::flush(TableBuffer& b) {
   chunk.rows = b.rows;
   open_bytes_ -= b.bytes.size();
   chunk.bytes = std::move(b.bytes);
-  b.bytes = queue_.take_buffer(std::min<uint64_t>(chunk_bytes_ + chunk_bytes_ / 4,
-                                                  chunk.bytes.size()));
+  b.bytes =
+      queue_.take_buffer(std::min<uint64_t>(chunk_bytes_ + chunk_bytes_ / 4, chunk.bytes.size()));
   b.rows = 0;
   queue_.push(std::move(chunk));
 }

@@ -23,7 +23,7 @@ namespace starcdc {
 struct Barrier {
   uint64_t epoch = 0;
   Position position;
-  bool final = false;         // the last barrier of the run (shutdown or end of input)
+  bool final = false;          // the last barrier of the run (shutdown or end of input)
   int64_t last_commit_ms = 0;  // source commit time of the newest event in the epoch (0 = none)
   uint64_t events = 0;         // events in the epoch (for metrics)
 };

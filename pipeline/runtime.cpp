@@ -93,8 +93,7 @@ int Runtime::run() {
                           ? RouteMode::FirstMatch
                           : RouteMode::AllMatch;
     route_ = std::make_unique<RouteStage>(*batcher_, RouteStage::rules_from(file_.routes), mode);
-    filter_ = std::make_unique<TableFilterStage>(*route_,
-                                                 patterns(file_.source.options, "tables"),
+    filter_ = std::make_unique<TableFilterStage>(*route_, patterns(file_.source.options, "tables"),
                                                  patterns(file_.source.options, "tables.exclude"));
   } catch (const Error& e) {
     log::error(kComponent, "Cannot start the pipeline.",
@@ -138,9 +137,9 @@ asio::awaitable<void> Runtime::control_main() {
     pipeline_.run();
   });
   state_ = stop_requested_ ? RuntimeState::Stopping : RuntimeState::Running;
-  log::info(kComponent, "Pipeline running.",
-            {{"epoch", coordinator_->next_epoch()},
-             {"state_dir", std::string_view(file_.state_dir)}});
+  log::info(
+      kComponent, "Pipeline running.",
+      {{"epoch", coordinator_->next_epoch()}, {"state_dir", std::string_view(file_.state_dir)}});
   if (on_ready_) {
     on_ready_();
   }
@@ -172,8 +171,9 @@ asio::awaitable<void> Runtime::pipeline_main() {
     // Size the poll so the budget holds afterwards: the room left divided by the mean encoded
     // size of an event so far. With less room than a minimal poll, wait for the sink.
     uint64_t held = queue_->bytes() + batcher_->open_bytes();
-    const uint64_t mean = encoded_events == 0 ? 256 : std::max<uint64_t>(
-                                                          1, batcher_->encoded_bytes() / encoded_events);
+    const uint64_t mean = encoded_events == 0
+                              ? 256
+                              : std::max<uint64_t>(1, batcher_->encoded_bytes() / encoded_events);
     if (held + kMinPollEvents * mean >= budget) {
       co_await queue_->wait_below_low_watermark();
       held = queue_->bytes() + batcher_->open_bytes();

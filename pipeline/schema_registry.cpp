@@ -13,8 +13,8 @@ const TableSchema* SchemaRegistry::add_version(TableId id, uint32_t version,
                                                std::vector<Column> columns,
                                                std::vector<uint16_t> primary_key) {
   auto& versions = by_table_[id];
-  all_.push_back(std::make_unique<TableSchema>(id, version, std::move(columns),
-                                               std::move(primary_key)));
+  all_.push_back(
+      std::make_unique<TableSchema>(id, version, std::move(columns), std::move(primary_key)));
   versions.push_back(all_.back().get());
   return all_.back().get();
 }

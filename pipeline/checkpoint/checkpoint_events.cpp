@@ -10,21 +10,19 @@ namespace {
 constexpr std::string_view kComponent = "pipeline.checkpoint";
 
 double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 }  // namespace
 
 void epoch_committed(uint64_t epoch, uint64_t tables, uint64_t rows, uint64_t bytes, double seconds,
                      std::string_view position, int64_t lag_ms) {
-  static auto& total = Metrics::global().counter("starcdc_checkpoints_total",
-                                                 "Epochs committed.");
-  static auto& duration = Metrics::global().histogram(
-      "starcdc_checkpoint_duration_seconds", "Time from barrier to committed, per epoch.");
-  static auto& last = Metrics::global().gauge(
-      "starcdc_checkpoint_last_success_timestamp_seconds", "Unix time of the last committed epoch.");
-  static auto& epoch_gauge = Metrics::global().gauge("starcdc_checkpoint_epoch",
-                                                     "Last committed epoch.");
+  static auto& total = Metrics::global().counter("starcdc_checkpoints_total", "Epochs committed.");
+  static auto& duration = Metrics::global().histogram("starcdc_checkpoint_duration_seconds",
+                                                      "Time from barrier to committed, per epoch.");
+  static auto& last = Metrics::global().gauge("starcdc_checkpoint_last_success_timestamp_seconds",
+                                              "Unix time of the last committed epoch.");
+  static auto& epoch_gauge =
+      Metrics::global().gauge("starcdc_checkpoint_epoch", "Last committed epoch.");
   static auto& lag = Metrics::global().gauge(
       "starcdc_source_lag_seconds",
       "Time between the source commit of the newest committed change and its commit here.");
@@ -60,11 +58,9 @@ void epoch_prepared(uint64_t epoch, uint64_t tables) {
 
 void recovery_started(uint64_t epoch, bool committed, uint64_t prepared,
                       std::string_view position) {
-  log::info(kComponent, "Recovering from the last checkpoint.",
-            {{"epoch", epoch},
-             {"committed", committed},
-             {"prepared", prepared},
-             {"position", position}});
+  log::info(
+      kComponent, "Recovering from the last checkpoint.",
+      {{"epoch", epoch}, {"committed", committed}, {"prepared", prepared}, {"position", position}});
 }
 
 void recovery_committed_pending(uint64_t epoch, uint64_t prepared) {
@@ -77,8 +73,7 @@ void recovery_committed_pending(uint64_t epoch, uint64_t prepared) {
 }
 
 void recovery_finished(uint64_t next_epoch, std::string_view position) {
-  log::info(kComponent, "Recovery finished.",
-            {{"next_epoch", next_epoch}, {"position", position}});
+  log::info(kComponent, "Recovery finished.", {{"next_epoch", next_epoch}, {"position", position}});
 }
 
 void schema_change_applied(const SchemaChange& c, double seconds) {

@@ -25,9 +25,9 @@ struct CheckpointRecord {
   uint64_t epoch = 0;  // the epoch this record describes
   Position position;   // source position at the end of `epoch`
   std::vector<PreparedTxn> prepared;
-  bool committed = false;       // every prepared transaction is known committed
-  int64_t written_unix_ms = 0;  // when this record was written
-  int64_t last_commit_ms = 0;   // source commit time of the newest event committed
+  bool committed = false;                       // every prepared transaction is known committed
+  int64_t written_unix_ms = 0;                  // when this record was written
+  int64_t last_commit_ms = 0;                   // source commit time of the newest event committed
   std::map<std::string, TableCounters> tables;  // sink table "db.table" → counters
 };
 

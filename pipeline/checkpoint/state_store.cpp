@@ -1,6 +1,9 @@
 #include "pipeline/checkpoint/state_store.hpp"
 
 #include <fcntl.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,9 +14,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <sstream>
 
 namespace starcdc {
@@ -84,8 +84,8 @@ void StateStore::open_exclusive() {
                 "set pipeline.state.dir to a writable directory");
   }
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-    throw Error(ErrorKind::Config, "the state directory is in use by another starcdc process",
-                dir_, "stop the other process, or give this pipeline its own state.dir");
+    throw Error(ErrorKind::Config, "the state directory is in use by another starcdc process", dir_,
+                "stop the other process, or give this pipeline its own state.dir");
   }
 }
 
@@ -236,8 +236,12 @@ Result<CheckpointRecord> StateStore::decode(const std::string& bytes, const std:
     for (const auto& m : d["tables"].GetObject()) {
       TableCounters c;
       if (m.value.IsObject()) {
-        c.rows = m.value.HasMember("rows") && m.value["rows"].IsUint64() ? m.value["rows"].GetUint64() : 0;
-        c.bytes = m.value.HasMember("bytes") && m.value["bytes"].IsUint64() ? m.value["bytes"].GetUint64() : 0;
+        c.rows = m.value.HasMember("rows") && m.value["rows"].IsUint64()
+                     ? m.value["rows"].GetUint64()
+                     : 0;
+        c.bytes = m.value.HasMember("bytes") && m.value["bytes"].IsUint64()
+                      ? m.value["bytes"].GetUint64()
+                      : 0;
         c.last_epoch = m.value.HasMember("last_epoch") && m.value["last_epoch"].IsUint64()
                            ? m.value["last_epoch"].GetUint64()
                            : 0;
@@ -266,8 +270,8 @@ Result<std::optional<CheckpointRecord>> StateStore::load() const {
   }
   if (r.value().pipeline != pipeline_) {
     return Error(ErrorKind::Config,
-                 "the state directory belongs to pipeline '" + r.value().pipeline +
-                     "', not '" + pipeline_ + "'",
+                 "the state directory belongs to pipeline '" + r.value().pipeline + "', not '" +
+                     pipeline_ + "'",
                  dir_, "give each pipeline its own pipeline.state.dir");
   }
   return std::optional<CheckpointRecord>(std::move(r).value());

@@ -45,8 +45,7 @@ std::string expand(const RouteStage::Rule& rule, const TableId& source,
 RouteStage::RouteStage(Emitter& next, std::vector<Rule> rules, RouteMode mode)
     : Stage(next), rules_(std::move(rules)), mode_(mode) {}
 
-std::vector<RouteStage::Rule> RouteStage::rules_from(
-    const std::vector<config::RouteRule>& routes) {
+std::vector<RouteStage::Rule> RouteStage::rules_from(const std::vector<config::RouteRule>& routes) {
   std::vector<Rule> rules;
   for (const auto& r : routes) {
     std::string error;

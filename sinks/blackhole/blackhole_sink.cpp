@@ -3,7 +3,7 @@
 #include <cstring>
 #include <set>
 
-#include "sinks/file/json_lines_encoder.hpp"
+#include "sinks/common/json_lines_encoder.hpp"
 
 namespace starcdc::blackhole {
 namespace {
@@ -67,7 +67,7 @@ class BlackholeSink : public Sink {
   explicit BlackholeSink(bool json) : json_(json) {}
   std::unique_ptr<RowEncoder> make_encoder(const TableSchema& schema) override {
     if (json_) {
-      return std::make_unique<file::JsonLinesEncoder>(schema);
+      return std::make_unique<sink_common::JsonLinesEncoder>(schema);
     }
     return std::make_unique<RecordEncoder>();
   }

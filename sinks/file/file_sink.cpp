@@ -11,8 +11,8 @@
 #include "pipeline/checkpoint/checkpoint_record.hpp"
 #include "pipeline/common/error.hpp"
 #include "pipeline/common/log.hpp"
+#include "sinks/common/json_lines_encoder.hpp"
 #include "sinks/file/file_options.hpp"
-#include "sinks/file/json_lines_encoder.hpp"
 
 namespace starcdc::file {
 namespace {
@@ -261,8 +261,7 @@ class FileCommitter : public SinkCommitter {
   }
 
   std::string label(const TableId& t, uint64_t epoch) const {
-    return sanitize_label(prefix_ + "-" + t.database + "_" + t.table + "-" +
-                          std::to_string(epoch));
+    return sanitize_label(prefix_ + "-" + t.database + "_" + t.table + "-" + std::to_string(epoch));
   }
 
   std::string segment_path(const TableId& t, uint64_t epoch) const {
@@ -283,15 +282,15 @@ class FileCommitter : public SinkCommitter {
 class FileSink : public Sink {
  public:
   FileSink(const SinkContext& ctx, const config::OptionValues& o)
-      : committer_(ctx.io, o.get_string("path"),
-                   o.has("sink.label-prefix") ? o.get_string("sink.label-prefix") : ctx.pipeline,
-                   o.get_bool("sync"),
-                   FileCommitter::Delays{o.get_duration("load.delay"),
-                                         o.get_duration("prepare.delay"),
-                                         o.get_duration("commit.delay")}) {}
+      : committer_(
+            ctx.io, o.get_string("path"),
+            o.has("sink.label-prefix") ? o.get_string("sink.label-prefix") : ctx.pipeline,
+            o.get_bool("sync"),
+            FileCommitter::Delays{o.get_duration("load.delay"), o.get_duration("prepare.delay"),
+                                  o.get_duration("commit.delay")}) {}
 
   std::unique_ptr<RowEncoder> make_encoder(const TableSchema& schema) override {
-    return std::make_unique<JsonLinesEncoder>(schema);
+    return std::make_unique<sink_common::JsonLinesEncoder>(schema);
   }
   SinkCommitter& committer() override { return committer_; }
 

@@ -37,8 +37,8 @@ bool parse_datetime(const std::string& t, bool with_time, int64_t* out, uint8_t*
   unsigned s = 0;
   char frac[8] = {0};
   int n = 0;
-  if (std::sscanf(t.c_str(), "%4u-%2u-%2u%n", &y, &mo, &d, &n) != 3 || mo < 1 || mo > 12 ||
-      d < 1 || d > 31) {
+  if (std::sscanf(t.c_str(), "%4u-%2u-%2u%n", &y, &mo, &d, &n) != 3 || mo < 1 || mo > 12 || d < 1 ||
+      d > 31) {
     return false;
   }
   const int64_t days = days_from_civil(y, mo, d);
@@ -258,8 +258,9 @@ std::optional<std::vector<InlineEvent>> parse_inline_events(const config::Node& 
       }
     }
     if (table_node == nullptr) {
-      diags.error(item.loc, "events: an event needs one of create, insert, update, delete, "
-                            "add-column");
+      diags.error(item.loc,
+                  "events: an event needs one of create, insert, update, delete, "
+                  "add-column");
       continue;
     }
     if (!parse_table(*table_node, &ev.table, diags, "table")) {

@@ -37,7 +37,7 @@ struct InlineEvent {
   enum class Kind : unsigned char { Create, Insert, Update, Delete, AddColumn };
   Kind kind = Kind::Insert;
   TableId table;
-  std::vector<Column> columns;       // Create
+  std::vector<Column> columns;        // Create
   std::vector<uint16_t> primary_key;  // Create
   Column added;                       // AddColumn
   std::vector<InlineCell> before;     // Update (optional), Delete

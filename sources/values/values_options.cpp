@@ -40,8 +40,8 @@ config::OptionSet make() {
                          "delete k+1, repeated.")
             .one_of({"insert-only", "mixed"})
             .with_default("mixed"));
-  s.add(OptionSpec::make("seed", OptionType::Int, "Seed of the generated values.")
-            .with_default("1"));
+  s.add(
+      OptionSpec::make("seed", OptionType::Int, "Seed of the generated values.").with_default("1"));
   s.add(OptionSpec::make("schema-change.every", OptionType::Int,
                          "Add a column to one table (in turn) every N events; a multiple of "
                          "transaction.size. 0 = never.")

@@ -84,7 +84,8 @@ class ValuesSource : public Source {
     started_at_ = std::chrono::steady_clock::now();
     started_index_ = next_;
     log::info(kComponent, "Values source open.",
-              {{"row", next_}, {"tables", static_cast<uint64_t>(tables_.size())},
+              {{"row", next_},
+               {"tables", static_cast<uint64_t>(tables_.size())},
                {"rows_total", total_}});
     co_return;
   }
@@ -107,12 +108,13 @@ class ValuesSource : public Source {
     }
     uint64_t budget = std::clamp<uint64_t>(max_events, 1, kEventsPerPoll);
     if (rate_ > 0) {
-      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                           started_at_).count();
-      const auto allowed = started_index_ + static_cast<uint64_t>(elapsed * static_cast<double>(rate_));
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count();
+      const auto allowed =
+          started_index_ + static_cast<uint64_t>(elapsed * static_cast<double>(rate_));
       if (allowed < next_ + txn_size_) {
-        const double wait_s = static_cast<double>(next_ + txn_size_ - allowed) /
-                              static_cast<double>(rate_);
+        const double wait_s =
+            static_cast<double>(next_ + txn_size_ - allowed) / static_cast<double>(rate_);
         timer_.expires_after(std::min<std::chrono::steady_clock::duration>(
             std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                 std::chrono::duration<double>(wait_s)),
@@ -161,7 +163,8 @@ class ValuesSource : public Source {
 
   // Schema change q (1-based) happens right before event q * every, on table (q - 1) % count.
   void build_generated_schemas() {
-    const uint64_t changes_before = change_every_ == 0 ? 0 : (next_ == 0 ? 0 : (next_ - 1) / change_every_);
+    const uint64_t changes_before =
+        change_every_ == 0 ? 0 : (next_ == 0 ? 0 : (next_ - 1) / change_every_);
     tables_.clear();
     for (uint64_t t = 0; t < table_count_; ++t) {
       std::vector<Column> cols;
@@ -181,8 +184,7 @@ class ValuesSource : public Source {
   }
 
   void maybe_change_schema(Emitter& out) {
-    if (change_every_ == 0 || next_ == 0 || next_ % change_every_ != 0 ||
-        changed_at_ == next_) {
+    if (change_every_ == 0 || next_ == 0 || next_ % change_every_ != 0 || changed_at_ == next_) {
       return;
     }
     changed_at_ = next_;

@@ -1,7 +1,6 @@
 // Walks tests/fixtures/config/bad: each NAME.yaml must produce exactly the diagnostics in
 // NAME.expected (byte for byte). A new case is two new files.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -25,8 +24,8 @@ const config::OptionSet& secret_test_options() {
   static const config::OptionSet s = [] {
     config::OptionSet o("source 'secret-test'");
     o.add(config::OptionSpec::make("hostname", config::OptionType::String, "Host.").is_required());
-    o.add(config::OptionSpec::make("password", config::OptionType::String, "Password.")
-              .is_secret());
+    o.add(
+        config::OptionSpec::make("password", config::OptionType::String, "Password.").is_secret());
     return o;
   }();
   return s;

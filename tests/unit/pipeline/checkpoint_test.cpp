@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <set>
 
@@ -201,10 +200,10 @@ TEST_CASE("the coordinator persists the commit point before committing", "[check
   test::run_sync(io, coord.recover());
   test::run_sync(io, coord.run());
 
-  CHECK(committer.calls == std::vector<std::string>{
-                               "recover none", "load db.a e1 3", "load db.b e1 2", "prepare e1",
-                               "commit e1 n2 state:e1p", "apply add.column db.a",
-                               "load db.a e4 1", "prepare e4", "commit e4 n1 state:e4p"});
+  CHECK(committer.calls ==
+        std::vector<std::string>{"recover none", "load db.a e1 3", "load db.b e1 2", "prepare e1",
+                                 "commit e1 n2 state:e1p", "apply add.column db.a",
+                                 "load db.a e4 1", "prepare e4", "commit e4 n1 state:e4p"});
   auto rec = store.load().take();
   REQUIRE(rec);
   CHECK(rec->epoch == 4);
@@ -270,7 +269,8 @@ TEST_CASE("the batcher cuts epochs at barriers and before schema changes", "[che
       HandoffItem item = co_await queue.pop();
       if (auto* ch = std::get_if<LoadChunk>(&item)) {
         items.push_back("chunk " + ch->table.str() + " e" + std::to_string(ch->epoch) + " r" +
-                        std::to_string(ch->rows) + " " + std::string(ch->bytes.view().substr(0, 2)));
+                        std::to_string(ch->rows) + " " +
+                        std::string(ch->bytes.view().substr(0, 2)));
         queue.release(std::move(ch->bytes));
       } else if (auto* br = std::get_if<Barrier>(&item)) {
         items.push_back("barrier e" + std::to_string(br->epoch) + " " + br->position.json());

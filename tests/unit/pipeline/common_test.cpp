@@ -21,17 +21,17 @@ TEST_CASE("temporal values print in MySQL's text form", "[common]") {
   b.push_back('|');
   append_temporal_text(Value::temporal(ValueKind::DateTime, -1, 6), b);
   b.push_back('|');
-  append_temporal_text(Value::temporal(ValueKind::Time, -(838LL * 3600 + 59 * 60 + 59) * 1000000, 0),
-                       b);
-  CHECK(b.view() ==
-        "2025-11-24|2025-11-24 16:12:03.517|1969-12-31 23:59:59.999999|-838:59:59");
+  append_temporal_text(
+      Value::temporal(ValueKind::Time, -(838LL * 3600 + 59 * 60 + 59) * 1000000, 0), b);
+  CHECK(b.view() == "2025-11-24|2025-11-24 16:12:03.517|1969-12-31 23:59:59.999999|-838:59:59");
 }
 
 TEST_CASE("values print as JSON", "[common]") {
   ByteBuffer b;
-  for (const Value& v : {Value::null(), Value::boolean(true), Value::int64(-5),
-                         Value::uint64(18446744073709551615ULL), Value::float64(0.5),
-                         Value::decimal("12.30"), Value::view(ValueKind::Bytes, "\x01\x02\x03\x04")}) {
+  for (const Value& v :
+       {Value::null(), Value::boolean(true), Value::int64(-5),
+        Value::uint64(18446744073709551615ULL), Value::float64(0.5), Value::decimal("12.30"),
+        Value::view(ValueKind::Bytes, "\x01\x02\x03\x04")}) {
     append_json_value(v, b);
     b.push_back(' ');
   }
@@ -42,11 +42,13 @@ TEST_CASE("log lines are one JSON object with the contract's fields, secrets red
           "[common][log]") {
   log::configure(log::Format::Json, log::Level::Info, "orders");
   log::add_redaction("hunter2-secret");
-  const std::string line = log::format_for_test(
-      log::Level::Warn, "sink.starrocks", "Transaction committed.",
-      {{"table", "shop.orders"}, {"rows", uint64_t{18000}}, {"ms", 87},
-       {"error", "auth failed for password hunter2-secret"}},
-      1764000723517);
+  const std::string line =
+      log::format_for_test(log::Level::Warn, "sink.starrocks", "Transaction committed.",
+                           {{"table", "shop.orders"},
+                            {"rows", uint64_t{18000}},
+                            {"ms", 87},
+                            {"error", "auth failed for password hunter2-secret"}},
+                           1764000723517);
   CHECK(line ==
         "{\"ts\":\"2025-11-24T16:12:03.517Z\",\"level\":\"warn\",\"pipeline\":\"orders\","
         "\"component\":\"sink.starrocks\",\"msg\":\"Transaction committed.\","

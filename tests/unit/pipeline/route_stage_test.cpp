@@ -1,6 +1,7 @@
+#include "pipeline/stages/route_stage.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "pipeline/stages/route_stage.hpp"
 #include "pipeline/stages/table_filter_stage.hpp"
 #include "test_support.hpp"
 

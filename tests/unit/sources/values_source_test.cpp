@@ -1,10 +1,11 @@
+#include "sources/values/values_source.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "config/pipeline_file.hpp"
-#include "sinks/file/json_lines_encoder.hpp"
-#include "sources/values/values_options.hpp"
-#include "sources/values/values_source.hpp"
 #include "../pipeline/test_support.hpp"
+#include "config/pipeline_file.hpp"
+#include "sinks/common/json_lines_encoder.hpp"
+#include "sources/values/values_options.hpp"
 
 namespace starcdc {
 namespace {
@@ -13,7 +14,7 @@ namespace {
 struct Capture : Emitter {
   std::vector<std::string> lines;
   void event(const ChangeEvent& e) override {
-    file::JsonLinesEncoder enc(*e.schema);
+    sink_common::JsonLinesEncoder enc(*e.schema);
     ByteBuffer b;
     ChangeEvent copy = e;
     copy.commit_ms = 0;
@@ -69,8 +70,9 @@ TEST_CASE("the values source replays the same stream from any checkpoint", "[val
   }
   // 3 create + 2 add-column (before events 40 and 80) + 120 events.
   CHECK(all.size() == 3 + 2 + 120);
-  CHECK(std::count_if(all.begin(), all.end(),
-                      [](const std::string& l) { return l.find("\"op\":\"d\"") != std::string::npos; }) == 30);
+  CHECK(std::count_if(all.begin(), all.end(), [](const std::string& l) {
+          return l.find("\"op\":\"d\"") != std::string::npos;
+        }) == 30);
   for (uint64_t resume : {40, 44, 80, 100}) {
     Position e2;
     const auto rest =

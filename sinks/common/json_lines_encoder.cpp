@@ -1,6 +1,6 @@
-#include "sinks/file/json_lines_encoder.hpp"
+#include "sinks/common/json_lines_encoder.hpp"
 
-namespace starcdc::file {
+namespace starcdc::sink_common {
 
 JsonLinesEncoder::JsonLinesEncoder(const TableSchema& schema) {
   for (const auto& c : schema.columns()) {
@@ -45,4 +45,4 @@ void JsonLinesEncoder::encode(const ChangeEvent& e, ByteBuffer& out) {
   out.append("}\n");
 }
 
-}  // namespace starcdc::file
+}  // namespace starcdc::sink_common

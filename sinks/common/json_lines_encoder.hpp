@@ -8,7 +8,7 @@
 
 #include "pipeline/sink.hpp"
 
-namespace starcdc::file {
+namespace starcdc::sink_common {
 
 class JsonLinesEncoder : public RowEncoder {
  public:
@@ -20,4 +20,4 @@ class JsonLinesEncoder : public RowEncoder {
   std::vector<std::string> keys_;  // `"name":` per column
 };
 
-}  // namespace starcdc::file
+}  // namespace starcdc::sink_common
