@@ -201,16 +201,23 @@ awaitable<void> Emulator::be_stream_load(Exchange& ex, const std::string& db,
     co_return;
   }
   Txn* txn = b.txn;
-  r.txn_id = txn->id;
+  const int64_t txn_id = txn->id;
+  r.txn_id = txn_id;
   std::string label = r.label;
   txn->busy = true;
   if (auto f = faults_.take(FaultKind::kDropMidBody, "stream_load", db, table, label)) {
     co_await ex.read_some_then_drop(static_cast<uint64_t>(f->after_bytes));
-    txn->busy = false;
-    txns_.abort(txn, "connection closed while receiving the body");
+    if ((txn = txns_.by_id(txn_id)) != nullptr) {
+      txn->busy = false;
+      txns_.abort(txn, "connection closed while receiving the body");
+    }
     co_return;
   }
   bool ok = co_await ex.read_body();
+  if ((txn = txns_.by_id(txn_id)) == nullptr) {
+    fail("transaction was removed (emulator reset) while receiving the body");
+    co_return;
+  }
   txn->busy = false;
   if (!ok) {
     txns_.abort(txn, "receive body failed");
@@ -409,14 +416,21 @@ awaitable<void> Emulator::be_load(Exchange& ex) {
     fail("INTERNAL_ERROR", json_cap_message(txn->load_bytes + size, options_.json_max_body_bytes));
     co_return;
   }
+  const int64_t txn_id = txn->id;
   txn->busy = true;
   if (auto f = faults_.take(FaultKind::kDropMidBody, "load", db, table, label)) {
     co_await ex.read_some_then_drop(static_cast<uint64_t>(f->after_bytes));
-    txn->busy = false;
-    txns_.abort(txn, "connection closed while receiving the body");
+    if ((txn = txns_.by_id(txn_id)) != nullptr) {
+      txn->busy = false;
+      txns_.abort(txn, "connection closed while receiving the body");
+    }
     co_return;
   }
   bool ok = co_await ex.read_body();
+  if ((txn = txns_.by_id(txn_id)) == nullptr) {
+    ex.reply(http::status::ok, not_exists(label, true));
+    co_return;
+  }
   txn->busy = false;
   if (!ok) {
     txns_.abort(txn, "receive body failed");

@@ -110,6 +110,11 @@ Txn* TxnManager::find(const std::string& db, const std::string& label) const {
   return txns_.at(*std::max_element(it->second.begin(), it->second.end())).get();
 }
 
+Txn* TxnManager::by_id(int64_t id) const {
+  auto it = txns_.find(id);
+  return it == txns_.end() ? nullptr : it->second.get();
+}
+
 int64_t TxnManager::running_txns(int64_t db_id) const {
   int64_t n = 0;
   for (const auto& [id, t] : txns_) {

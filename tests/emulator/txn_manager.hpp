@@ -85,6 +85,9 @@ class TxnManager {
                      double timeout_s, double idle_timeout_s, bool plain);
   // Newest txn (highest id) carrying the label in db, or nullptr.
   Txn* find(const std::string& db, const std::string& label) const;
+  // The txn with this id if still remembered (re-fetch after every co_await: a reset or label
+  // eviction may free it meanwhile).
+  Txn* by_id(int64_t id) const;
   void abort(Txn* txn, const std::string& reason);
   void mark_prepared(Txn* txn, double prepared_timeout_s);
   // Commits: COMMITTED now; VISIBLE (rows applied) after visible_delay (zero = at once).
