@@ -98,6 +98,8 @@ class Catalog {
   bool drop_db(std::string_view name);
   std::vector<const Database*> databases() const;
   int64_t next_id() { return next_id_++; }
+  int64_t peek_next_id() const { return next_id_; }
+  void set_next_id(int64_t id) { next_id_ = id; }
   void clear();
 
  private:

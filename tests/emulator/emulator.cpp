@@ -2,12 +2,14 @@
 
 #include <cstdio>
 #include <ctime>
+#include <stdexcept>
 
 #include <unistd.h>
 
 #include "http_server.hpp"
 #include "json_builder.hpp"
 #include "mysql_server.hpp"
+#include "state_store.hpp"
 
 namespace emu {
 namespace {
@@ -67,6 +69,12 @@ Emulator::Emulator(asio::io_context& io, Options options)
 Emulator::~Emulator() = default;
 
 void Emulator::start() {
+  if (!options_.state_dir.empty()) {
+    std::string error;
+    if (!load_state(options_.state_dir, catalog_, txns_, &error)) {
+      throw std::runtime_error(error);
+    }
+  }
   fe_http_ = std::make_unique<HttpListener>(io_, *this, HttpRole::kFe, options_.host,
                                             options_.fe_http_port);
   be_http_ = std::make_unique<HttpListener>(io_, *this, HttpRole::kBe, options_.host,
@@ -101,8 +109,29 @@ void Emulator::log(const std::string& line) const {
   std::fprintf(stderr, "%s starrocks-emulator: %s\n", ts, line.c_str());
 }
 
+void Emulator::shutdown() { save_if_changed(true); }
+
+void Emulator::save_if_changed(bool force) {
+  if (options_.state_dir.empty()) {
+    return;
+  }
+  uint64_t activity = stats_.http_requests + stats_.mysql_queries + stats_.txn_aborted +
+                      stats_.txn_committed;
+  bool due = Clock::now() - last_save_ >= std::chrono::seconds(1);
+  if (!force && (activity == saved_activity_ || !due)) {
+    return;
+  }
+  std::string error;
+  if (!save_state(options_.state_dir, catalog_, txns_, &error)) {
+    log("cannot save state: " + error);
+  }
+  saved_activity_ = activity;
+  last_save_ = Clock::now();
+}
+
 void Emulator::housekeeping() {
   txns_.tick();
+  save_if_changed(false);
   sql_.tick();
   if (fe_down_ && Clock::now() >= fe_up_at_) {
     fe_down_ = false;

@@ -27,8 +27,11 @@ class Emulator {
   Emulator(asio::io_context& io, Options options);
   ~Emulator();
 
-  // Binds all listeners (ports may be 0) and starts the housekeeping timer.
+  // Loads --state-dir, binds all listeners (ports may be 0), starts the housekeeping timer.
+  // Throws std::runtime_error if the state cannot be read or a port cannot be bound.
   void start();
+  // Saves --state-dir (if set); called at SIGINT/SIGTERM.
+  void shutdown();
   uint16_t fe_http_port() const;
   uint16_t be_http_port() const;
   uint16_t mysql_port() const;
@@ -59,6 +62,7 @@ class Emulator {
   std::string store_error_log(const std::vector<std::string>& errors);
   void set_fe_down(int64_t duration_ms);
   void housekeeping();
+  void save_if_changed(bool force);
 
   awaitable<void> fe_stream_load(Exchange& ex, const std::string& db, const std::string& table);
   awaitable<void> fe_transaction(Exchange& ex, const std::string& op);
@@ -89,6 +93,8 @@ class Emulator {
   std::map<std::string, std::string> error_logs_;
   std::deque<std::string> error_log_order_;
   uint64_t next_error_log_ = 1;
+  uint64_t saved_activity_ = 0;
+  Clock::time_point last_save_ = Clock::now();
 };
 
 }  // namespace emu

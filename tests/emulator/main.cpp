@@ -36,7 +36,10 @@ int main(int argc, char** argv) {
   }
   emulator.log("listening " + ports + (options->discard ? " (discard mode)" : ""));
   emu::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    emulator.shutdown();
+    io.stop();
+  });
   io.run();
   return 0;
 }

@@ -35,6 +35,9 @@ A small StarRocks cluster (one FE, one BE) for tests and benchmarks.
   --label-keep-max-second S     age after which finished txns are forgotten (259200)
   --alter-delay-ms MS           duration of ALTER TABLE jobs (300)
   --server-version V            reported by current_version() (3.3.0-emulator)
+  --state-dir DIR               keep databases, rows and prepared/finished txns in
+                                DIR/emulator-state.json across restarts (saved every second
+                                when something changed, and at SIGINT/SIGTERM)
 )";
 
 }  // namespace
@@ -98,6 +101,7 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_code) {
       {"--label-keep-max-second", real(&o.label_keep_max_s)},
       {"--alter-delay-ms", real(&o.alter_delay_ms)},
       {"--server-version", text(&o.version)},
+      {"--state-dir", text(&o.state_dir)},
   };
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];

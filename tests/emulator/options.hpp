@@ -33,6 +33,7 @@ struct Options {
   double label_keep_max_s = 259200;    // FE label_keep_max_second
   double alter_delay_ms = 300;         // how long an ALTER TABLE job runs
   std::string version = "3.3.0-emulator";
+  std::string state_dir;  // empty = memory only
 };
 
 // Parses argv; on --help or an error prints to stderr and returns nullopt (*exit_code set).

@@ -266,6 +266,22 @@ std::vector<const Txn*> TxnManager::list(const std::string& db) const {
   return r;
 }
 
+void TxnManager::restore(std::unique_ptr<Txn> txn) {
+  // Timers restart with the process (a prepared txn gets a fresh prepared timeout).
+  Clock::time_point now = Clock::now();
+  txn->begin_time = txn->last_activity = txn->prepared_time = now;
+  txn->finish_time = txn->visible_at = now;
+  txn->timeout = scaled(options_.txn_timeout_s);
+  txn->prepared_timeout = scaled(options_.prepared_timeout_s);
+  next_txn_id_ = std::max(next_txn_id_, txn->id + 1);
+  by_label_[label_key(txn->db, txn->label)].push_back(txn->id);
+  if (txn->state == TxnState::kVisible || txn->state == TxnState::kAborted) {
+    finished_[txn->db_id].push_back(txn->id);
+  }
+  int64_t id = txn->id;
+  txns_[id] = std::move(txn);
+}
+
 void TxnManager::clear() {
   txns_.clear();
   by_label_.clear();

@@ -98,6 +98,10 @@ class TxnManager {
   // Timeouts, idle aborts, publish completion, compaction, label retention.
   void tick();
   std::vector<const Txn*> list(const std::string& db) const;
+  // Re-inserts a txn read back from --state-dir (ids keep increasing past it).
+  void restore(std::unique_ptr<Txn> txn);
+  // Makes a restored COMMITTED txn visible.
+  void publish_restored(Txn* txn) { make_visible(txn); }
   void clear();
 
  private:
