@@ -394,9 +394,13 @@ class RowProcessor {
         continue;
       }
       ConvertStatus st = convert_value(col.type, *in, op != nullptr ? &scratch_ : nullptr);
-      if (st == ConvertStatus::kTooLong) {
+      // An over-long string is an unqualified value like a failed cast (strict mode doc page).
+      if (st == ConvertStatus::kTooLong && (plan_.strict || !col.nullable)) {
         return reject(op, "Value length is beyond the capacity. column=" + col.name +
                               ", capacity=" + std::to_string(col.type.length));
+      }
+      if (st == ConvertStatus::kTooLong) {
+        continue;  // non-strict mode: NULL
       }
       if (st == ConvertStatus::kInvalid) {
         if (plan_.strict || !col.nullable) {

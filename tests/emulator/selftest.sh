@@ -77,12 +77,15 @@ r=$(load d pk p4 $'6,toolongname,1,2024-01-01\n7,g,1,2024-13-01\n8,h,1,2024-01-0
 check "filtered rows fail the load" "$r" '"Status": "Fail"' 'too many filtered rows' '"NumberFilteredRows": 2' 'ErrorURL'
 url=$(echo "$r" | grep -o 'http://[^"]*_load_error_log[^"]*')
 check "error log served" "$(curl -s "$url")" 'Value length is beyond the capacity'
-r=$(load d pk p5 $'6,toolongname,1,2024-01-01\n8,h,1,2024-01-01\n' -H "column_separator: ," -H "max_filter_ratio: 0.5")
+r=$(load d pk p5 $'6,toolongname,1,2024-01-01\n8,h,1,2024-01-01\n' -H "column_separator: ," -H "max_filter_ratio: 0.5" -H "strict_mode: true")
 check "filtered rows within ratio" "$r" '"Status": "Success"' '"NumberFilteredRows": 1' '"NumberLoadedRows": 1'
 
 # Partial update.
 r=$(load d pk p6 '[{"id":8,"price":9.99}]' -H "format: json" -H "strip_outer_array: true" -H "partial_update: true" -H "columns: id,price")
 check "partial update" "$r" '"Status": "Success"'
+r=$(load d pk p7 $'9,toolongname,x,2024-01-01\n' -H "column_separator: ,")
+check "non-strict mode loads NULLs" "$r" '"Status": "Success"' '"NumberLoadedRows": 1'
+check "non-strict NULLs stored" "$(dump pk)" '{"id":9,"name":null,"price":null,"day":"2024-01-01"}'
 check "partial update kept other columns" "$(dump pk)" '{"id":8,"name":"h","price":"9.99","day":"2024-01-01"}'
 
 # Transaction Stream Load: begin, two loads, prepare, commit.
@@ -149,7 +152,7 @@ check "stats" "$(curl -s "$FE/_emulator/stats")" '"txn_committed":' '"committed_
 # SQL over the MySQL protocol (mariadb client), if installed.
 if command -v mariadb >/dev/null; then
   m() { mariadb -h127.0.0.1 -P"$MYSQL_PORT" -uroot --batch --skip-column-names -e "$1" 2>&1; }
-  check "mysql select count" "$(m 'SELECT COUNT(*) FROM d.pk')" '8'
+  check "mysql select count" "$(m 'SELECT COUNT(*) FROM d.pk')" '9'
   check "mysql select order" "$(m 'SELECT id, name FROM d.pk WHERE id < 20 ORDER BY id DESC LIMIT 1')" $'11\ty'
   check "mysql information_schema" "$(m "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_KEY FROM information_schema.COLUMNS WHERE TABLE_SCHEMA='d' AND TABLE_NAME='pk'")" $'id\tbigint\tPRI'
   check "mysql alter add column" "$(m 'ALTER TABLE `d`.`pk` ADD COLUMN `extra` INT NULL PROPERTIES ("timeout" = "600")'; sleep 0.5; m "SHOW ALTER TABLE COLUMN FROM \`d\` WHERE TableName = 'pk' ORDER BY JobId DESC LIMIT 1")" 'FINISHED'
