@@ -300,13 +300,13 @@ SqlResult select_stmt(Cursor& c, Ctx& ctx) {
   struct Item {
     std::string expr;   // column name, '*', COUNT(*), @@var, function
     std::string label;
+    std::string display;  // the item as written (default column label)
     bool count = false;
     bool star = false;
   };
   std::vector<Item> items;
   do {
     Item it;
-    size_t start = c.peek().pos;
     if (c.accept_symbol("*")) {
       it.star = true;
     } else if (c.is("COUNT") && c.is_symbol("(", 1)) {
@@ -321,6 +321,7 @@ SqlResult select_stmt(Cursor& c, Ctx& ctx) {
       it.expr = t.text;
       if (t.kind == Tok::kWord && c.accept_symbol("(")) {
         it.expr = t.upper + "()";
+        it.display = t.text + "()";
         while (!c.at_end() && !c.accept_symbol(")")) {
           c.next();
         }
@@ -332,9 +333,6 @@ SqlResult select_stmt(Cursor& c, Ctx& ctx) {
         }
       }
     }
-    std::string_view raw = c.rest_text();
-    (void)raw;
-    it.label = std::string(c.peek().pos > start ? "" : "");
     if (c.accept("AS")) {
       it.label = c.next().text;
     } else if (c.peek().kind == Tok::kWord && !c.is("FROM") && !c.is("WHERE") &&
@@ -342,8 +340,11 @@ SqlResult select_stmt(Cursor& c, Ctx& ctx) {
       it.label = c.next().text;
     }
     if (it.label.empty()) {
-      it.label = it.count ? "count(*)" : it.star ? "*" : it.expr[0] == '\'' ? it.expr.substr(1)
-                                                                           : it.expr;
+      it.label = it.count                ? "count(*)"
+                 : it.star               ? "*"
+                 : !it.display.empty()   ? it.display
+                 : it.expr[0] == '\''    ? it.expr.substr(1)
+                                         : it.expr;
     }
     items.push_back(std::move(it));
   } while (c.accept_symbol(","));
