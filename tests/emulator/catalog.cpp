@@ -61,9 +61,9 @@ Row Table::default_row() const {
   return r;
 }
 
-void Table::apply(const RowOp& op, const std::string& merge_condition) {
+void Table::apply(RowOp&& op, const std::string& merge_condition) {
   if (keys_type == KeysType::kDuplicate) {
-    dup_rows_.push_back(op.values);
+    dup_rows_.push_back(std::move(op.values));
     return;
   }
   std::string key = encode_key(op.values);
@@ -74,12 +74,12 @@ void Table::apply(const RowOp& op, const std::string& merge_condition) {
   auto it = pk_rows_.find(key);
   if (it == pk_rows_.end()) {
     if (op.present.empty()) {
-      pk_rows_.emplace(std::move(key), op.values);
+      pk_rows_.emplace(std::move(key), std::move(op.values));
     } else {
       Row r = default_row();
       for (size_t i = 0; i < columns.size(); ++i) {
         if (op.present[i]) {
-          r[i] = op.values[i];
+          r[i] = std::move(op.values[i]);
         }
       }
       pk_rows_.emplace(std::move(key), std::move(r));
@@ -98,11 +98,11 @@ void Table::apply(const RowOp& op, const std::string& merge_condition) {
     }
   }
   if (op.present.empty()) {
-    it->second = op.values;
+    it->second = std::move(op.values);
   } else {
     for (size_t i = 0; i < columns.size(); ++i) {
       if (op.present[i]) {
-        it->second[i] = op.values[i];
+        it->second[i] = std::move(op.values[i]);
       }
     }
   }

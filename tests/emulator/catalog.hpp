@@ -65,7 +65,8 @@ class Table {
   uint64_t next_version = 2;
 
   int column_index(std::string_view name) const;  // -1 if absent (case-insensitive)
-  void apply(const RowOp& op, const std::string& merge_condition);
+  // Applies one staged change; the op's values are moved into the table.
+  void apply(RowOp&& op, const std::string& merge_condition);
   void truncate();
   size_t row_count() const;
   // Rows sorted by key columns (PK order for PK tables; key columns then all for duplicates).

@@ -200,7 +200,7 @@ bool read_table(const rapidjson::Value& v, Table* t, std::string* error) {
     RowOp op;
     op.values = read_cells(r);
     if (op.values.size() == t->columns.size()) {
-      t->apply(op, "");
+      t->apply(std::move(op), "");
     }
   }
   return true;

@@ -173,9 +173,10 @@ void TxnManager::commit(Txn* txn, Clock::duration visible_delay) {
 void TxnManager::make_visible(Txn* txn) {
   txn->state = TxnState::kVisible;
   if (Table* t = catalog_.find_table(txn->db, txn->table)) {
-    for (const RowOp& op : txn->pending) {
+    const std::string merge = txn->has_params ? txn->params.merge_condition : std::string();
+    for (RowOp& op : txn->pending) {
       if (op.values.size() == t->columns.size()) {
-        t->apply(op, txn->has_params ? txn->params.merge_condition : std::string());
+        t->apply(std::move(op), merge);
       }
     }
   }
