@@ -71,6 +71,9 @@ awaitable<void> Emulator::handle_admin(Exchange& ex) {
     while (auto f = faults_.take(FaultKind::kFeDown, "any", "", "", "")) {
       set_fe_down(f->duration_ms);
     }
+    while (auto f = faults_.take(FaultKind::kBeRestart, "any", "", "", "")) {
+      restart_be(f->delay_ms > 0 ? f->delay_ms : 1000);
+    }
     ex.reply(http::status::ok, JsonBuilder().add("ok", true).add_raw("ids", list).str());
   } else if (what == "faults" && ex.method() == http::verb::get) {
     ex.reply(http::status::ok, faults_.to_json());
@@ -147,6 +150,9 @@ awaitable<void> Emulator::handle_admin(Exchange& ex) {
     }
     txns_.abort(t, ex.query("reason").empty() ? "aborted by emulator fault" : ex.query("reason"));
     ex.reply(http::status::ok, ok_json());
+  } else if (what == "evict_labels" && post) {
+    int64_t n = txns_.evict_finished(ex.query("db"));
+    ex.reply(http::status::ok, JsonBuilder().add("ok", true).add("evicted", n).str());
   } else if (what == "fe_down" && post) {
     set_fe_down(std::atoll(ex.query("ms").c_str()));
     ex.reply(http::status::ok, ok_json());

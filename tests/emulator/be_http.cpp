@@ -213,6 +213,9 @@ awaitable<void> Emulator::be_stream_load(Exchange& ex, const std::string& db,
     }
     co_return;
   }
+  if (auto f = faults_.take(FaultKind::kDelayContinue, "stream_load", db, table, label)) {
+    ex.set_continue_delay(std::chrono::milliseconds(f->delay_ms));
+  }
   bool ok = co_await ex.read_body();
   if ((txn = txns_.by_id(txn_id)) == nullptr) {
     fail("transaction was removed (emulator reset) while receiving the body");
@@ -425,6 +428,9 @@ awaitable<void> Emulator::be_load(Exchange& ex) {
       txns_.abort(txn, "connection closed while receiving the body");
     }
     co_return;
+  }
+  if (auto f = faults_.take(FaultKind::kDelayContinue, "load", db, table, label)) {
+    ex.set_continue_delay(std::chrono::milliseconds(f->delay_ms));
   }
   bool ok = co_await ex.read_body();
   if ((txn = txns_.by_id(txn_id)) == nullptr) {

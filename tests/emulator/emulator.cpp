@@ -214,6 +214,38 @@ awaitable<void> Emulator::apply_delay(const std::string& endpoint, const std::st
   }
 }
 
+awaitable<void> Emulator::sleep_ms(int64_t ms) {
+  if (ms > 0) {
+    asio::steady_timer t(io_, std::chrono::milliseconds(ms));
+    boost::system::error_code ec;
+    co_await t.async_wait(asio::redirect_error(use_awaitable, ec));
+  }
+}
+
+void Emulator::restart_be(int64_t abort_after_ms) {
+  std::vector<int64_t> ids;
+  for (const Txn* t : txns_.list("")) {
+    if (t->state == TxnState::kPrepare && !t->plain) {
+      ids.push_back(t->id);
+    }
+  }
+  for (int64_t id : ids) {
+    txns_.by_id(id)->be_context = false;
+  }
+  log("BE restarted: " + std::to_string(ids.size()) + " PREPARE txn(s) lost their context");
+  // transaction_mgr.cpp / TransactionLoadCoordinatorMgr: the FE aborts the txns of a dead
+  // coordinator once it notices (heartbeat).
+  auto timer = std::make_shared<asio::steady_timer>(io_,
+                                                    std::chrono::milliseconds(abort_after_ms));
+  timer->async_wait([this, timer, ids](const boost::system::error_code&) {
+    for (int64_t id : ids) {
+      if (Txn* t = txns_.by_id(id); t != nullptr && t->state == TxnState::kPrepare) {
+        txns_.abort(t, "coordinate BE is down");
+      }
+    }
+  });
+}
+
 std::string Emulator::be_location(const Exchange& ex) const {
   return "http://" + options_.host + ":" + std::to_string(be_http_port()) + ex.target();
 }

@@ -59,6 +59,9 @@ class Emulator {
   awaitable<void> apply_delay(const std::string& endpoint, const std::string& db,
                               const std::string& table, const std::string& label);
   std::string be_location(const Exchange& ex) const;
+  awaitable<void> sleep_ms(int64_t ms);
+  // BE restart: PREPARE txns lose their BE context now and are aborted by the FE after delay.
+  void restart_be(int64_t abort_after_ms);
   std::string store_error_log(const std::vector<std::string>& errors);
   void set_fe_down(int64_t duration_ms);
   void housekeeping();

@@ -22,6 +22,8 @@ constexpr KindName kKinds[] = {
     {FaultKind::kAbortAfterPrepare, "abort_after_prepare"},
     {FaultKind::kErrorMessage, "error_message"},
     {FaultKind::kFeDown, "fe_down"},
+    {FaultKind::kDelayContinue, "delay_continue"},
+    {FaultKind::kBeRestart, "be_restart"},
 };
 
 bool parse_rule(const rapidjson::Value& v, FaultRule* r, std::string* error) {
@@ -44,7 +46,7 @@ bool parse_rule(const rapidjson::Value& v, FaultRule* r, std::string* error) {
   if (!found) {
     *error = "unknown fault kind '" + kind +
              "' (http_error, drop_mid_body, lose_response, publish_timeout, delay, "
-             "abort_after_prepare, error_message, fe_down)";
+             "abort_after_prepare, error_message, fe_down, delay_continue, be_restart)";
     return false;
   }
   auto str = [&](const char* k, std::string* dst) {

@@ -18,6 +18,8 @@ enum class FaultKind : uint8_t {
   kAbortAfterPrepare,  // prepare replies OK, then the txn is aborted behind the client's back
   kErrorMessage,       // fail the request with a StarRocks error text (e.g. too many versions)
   kFeDown,             // close the FE listeners (HTTP and MySQL) for a while
+  kDelayContinue,      // delay the answer to `Expect: 100-continue` (FE: the 307, BE: the 100)
+  kBeRestart,          // the BE loses its PREPARE contexts; the FE aborts those txns later
 };
 
 struct FaultRule {

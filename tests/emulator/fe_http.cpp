@@ -82,6 +82,10 @@ awaitable<void> Emulator::fe_stream_load(Exchange& ex, const std::string& db,
     ex.reply(http::status::ok, fe_txn_result("FAILED", "No table selected."));
     co_return;
   }
+  if (auto f = faults_.take(FaultKind::kDelayContinue, "stream_load", db, table,
+                           ex.header("label"))) {
+    co_await sleep_ms(f->delay_ms);
+  }
   ex.redirect(be_location(ex));
 }
 
@@ -138,6 +142,11 @@ awaitable<void> Emulator::fe_transaction(Exchange& ex, const std::string& op) {
   if ((op == "commit" || op == "rollback") && txn->state != TxnState::kPrepare) {
     co_await fe_commit_or_rollback(ex, txn, op == "commit");
     co_return;
+  }
+  if (op == "load") {
+    if (auto f = faults_.take(FaultKind::kDelayContinue, "load", db, table, label)) {
+      co_await sleep_ms(f->delay_ms);
+    }
   }
   ex.redirect(be_location(ex));
 }

@@ -87,6 +87,10 @@ awaitable<bool> Exchange::read_body() {
   boost::system::error_code ec;
   if (expects_continue() && !continue_sent_) {
     continue_sent_ = true;
+    if (continue_delay_.count() > 0) {
+      asio::steady_timer t(stream_.get_executor(), continue_delay_);
+      co_await t.async_wait(asio::redirect_error(use_awaitable, ec));
+    }
     http::response<http::empty_body> cont{http::status::continue_, 11};
     co_await http::async_write(stream_, cont, asio::redirect_error(use_awaitable, ec));
     if (ec) {

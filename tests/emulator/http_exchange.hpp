@@ -4,6 +4,7 @@
 // Thread: the emulator's single io_context thread.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 
@@ -30,6 +31,8 @@ class Exchange {
 
   // Sends `100 Continue` if asked for, then reads the whole body. False on a read error.
   awaitable<bool> read_body();
+  // Makes read_body() wait this long before sending `100 Continue` (fault injection).
+  void set_continue_delay(std::chrono::milliseconds d) { continue_delay_ = d; }
   // Sends `100 Continue` if asked for, reads about `bytes` of the body, then the connection is
   // closed without a reply.
   awaitable<void> read_some_then_drop(uint64_t bytes);
@@ -59,6 +62,7 @@ class Exchange {
   std::map<std::string, std::string> query_;
   HeaderMap headers_;
   http::response<http::string_body> response_;
+  std::chrono::milliseconds continue_delay_{0};
   bool body_read_ = false;
   bool continue_sent_ = false;
   bool close_ = false;

@@ -146,7 +146,18 @@ check "fe commit publish timeout visible" "$(curl -s -u root: "$FE/api/d/get_loa
 curl -s -X POST -d '{"kind":"drop_mid_body","endpoint":"stream_load","after_bytes":4}' "$FE/_emulator/faults" >/dev/null
 r=$(load d dup f3 "$(printf '%s\n' 3$'\t'three 4$'\t'four 5$'\t'five)"; echo "rc=$?")
 check "drop mid body aborts" "$(curl -s -u root: "$FE/api/d/get_load_state?label=f3")" '"state":"ABORTED"'
-check "dup table appended" "$(dump dup)" '{"k":1,"v":"one"}' '{"k":2,"v":"two"}'
+txn begin t8 >/dev/null
+curl -s -X POST -d '{"kind":"be_restart","delay_ms":300}' "$FE/_emulator/faults" >/dev/null
+r=$(printf '[{"id":22}]' | curl -s --location-trusted -u root: -H "Expect: 100-continue" -H "label: t8" -H "db: d" -H "table: pk" -H "format: json" -T - "$FE/api/transaction/load")
+check "be restart loses context" "$r" 'TXN_NOT_EXISTS'
+sleep 0.6
+check "be restart aborts later" "$(curl -s -u root: "$FE/api/d/get_load_state?label=t8")" '"state":"ABORTED"'
+curl -s -X POST -d '{"kind":"delay_continue","endpoint":"stream_load","delay_ms":400}' "$FE/_emulator/faults" >/dev/null
+r=$(printf '5\tfive\n' | curl -s -o /dev/null -w '%{time_total}' --location-trusted -u root: -H "Expect: 100-continue" -H "label: f4" -T - "$FE/api/d/dup/_stream_load")
+check "delay continue" "$(awk -v t="$r" 'BEGIN { print (t >= 0.4) ? "slow" : "fast " t }')" 'slow'
+check "evict labels" "$(curl -s -X POST "$FE/_emulator/evict_labels?db=d")" '"evicted":'
+check "evicted label unknown" "$(curl -s -u root: "$FE/api/d/get_load_state?label=f1")" '"state":"UNKNOWN"'
+check "dup table appended" "$(dump dup)" '{"k":1,"v":"one"}' '{"k":2,"v":"two"}' '{"k":5,"v":"five"}'
 check "stats" "$(curl -s "$FE/_emulator/stats")" '"txn_committed":' '"committed_rows":'
 
 # SQL over the MySQL protocol (mariadb client), if installed.

@@ -267,6 +267,26 @@ std::vector<const Txn*> TxnManager::list(const std::string& db) const {
   return r;
 }
 
+int64_t TxnManager::evict_finished(const std::string& db) {
+  int64_t n = 0;
+  for (auto it = txns_.begin(); it != txns_.end();) {
+    Txn& t = *it->second;
+    bool finished = t.state == TxnState::kVisible || t.state == TxnState::kAborted;
+    if (!finished || (!db.empty() && lower_name(t.db) != lower_name(db))) {
+      ++it;
+      continue;
+    }
+    auto& v = by_label_[label_key(t.db, t.label)];
+    v.erase(std::remove(v.begin(), v.end(), t.id), v.end());
+    if (v.empty()) {
+      by_label_.erase(label_key(t.db, t.label));
+    }
+    it = txns_.erase(it);
+    ++n;
+  }
+  return n;
+}
+
 void TxnManager::restore(std::unique_ptr<Txn> txn) {
   // Timers restart with the process (a prepared txn gets a fresh prepared timeout).
   Clock::time_point now = Clock::now();

@@ -98,6 +98,9 @@ class TxnManager {
   // Timeouts, idle aborts, publish completion, compaction, label retention.
   void tick();
   std::vector<const Txn*> list(const std::string& db) const;
+  // Forgets every finished (VISIBLE/ABORTED) txn of db (all dbs if empty), as label retention
+  // eventually does. Returns how many.
+  int64_t evict_finished(const std::string& db);
   // Re-inserts a txn read back from --state-dir (ids keep increasing past it).
   void restore(std::unique_ptr<Txn> txn);
   // Makes a restored COMMITTED txn visible.
