@@ -2,6 +2,7 @@
 
 #include "sinks/blackhole/blackhole_sink.hpp"
 #include "sinks/file/file_sink.hpp"
+#include "sinks/starrocks/starrocks_sink.hpp"
 #include "sources/values/values_source.hpp"
 
 namespace starcdc {
@@ -10,6 +11,7 @@ void register_builtin_connectors(ConnectorRegistry& registry) {
   registry.add(values::values_source_factory());
   registry.add(file::file_sink_factory());
   registry.add(blackhole::blackhole_sink_factory());
+  registry.add(starrocks::starrocks_sink_factory());
 }
 
 }  // namespace starcdc

@@ -42,6 +42,7 @@ void Batcher::event(const ChangeEvent& e) {
   TableBuffer& b = *slot.buffer;
   const uint64_t before = b.bytes.size();
   slot.encoder->encode(e, b.bytes);
+  b.schema = e.schema;
   ++b.rows;
   ++events_in_epoch_;
   last_commit_ms_ = std::max(last_commit_ms_, e.commit_ms);
@@ -60,6 +61,7 @@ void Batcher::flush(TableBuffer& b) {
   }
   LoadChunk chunk;
   chunk.table = b.table;
+  chunk.schema = b.schema;
   chunk.epoch = epoch_;
   chunk.rows = b.rows;
   open_bytes_ -= b.bytes.size();

@@ -37,6 +37,7 @@ class Batcher : public Emitter {
  private:
   struct TableBuffer {
     TableId table;
+    const TableSchema* schema = nullptr;  // of the rows in `bytes`
     ByteBuffer bytes;
     uint64_t rows = 0;
   };

@@ -27,6 +27,7 @@ class RowEncoder {
 // Encoded rows of one sink table in one epoch; several chunks may make up one epoch's table data.
 struct LoadChunk {
   TableId table;
+  const TableSchema* schema = nullptr;  // the rows' shape (one per table and epoch)
   uint64_t epoch = 0;
   uint64_t rows = 0;
   ByteBuffer bytes;
@@ -57,8 +58,10 @@ class SinkCommitter {
   virtual asio::awaitable<void> apply(SchemaChange change) = 0;
   // Brings the sink in line with the last record: commits its prepared transactions if it is
   // not marked committed, and rolls back whatever was begun for later epochs. `last` is null on a
-  // first start. Throws Error(Data) when a recorded transaction is lost.
-  virtual asio::awaitable<void> recover(const CheckpointRecord* last) = 0;
+  // first start. Returns false when a recorded transaction is lost (aborted by the sink, e.g.
+  // expired while the daemon was down): the coordinator then replays the epoch from the
+  // position before it.
+  virtual asio::awaitable<bool> recover(const CheckpointRecord* last) = 0;
 };
 
 class Sink {

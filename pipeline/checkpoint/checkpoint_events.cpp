@@ -76,6 +76,17 @@ void recovery_finished(uint64_t next_epoch, std::string_view position) {
   log::info(kComponent, "Recovery finished.", {{"next_epoch", next_epoch}, {"position", position}});
 }
 
+void epoch_replayed(uint64_t epoch, std::string_view from_position) {
+  static auto& c = Metrics::global().counter(
+      "starcdc_epoch_replays_total",
+      "Epochs replayed because a recorded transaction was lost in the sink.");
+  c.add();
+  log::error(kComponent,
+             "A recorded transaction was lost in the sink; replaying its epoch from the previous "
+             "position. Primary Key tables end exact; Duplicate Key tables may get rows twice.",
+             {{"epoch", epoch}, {"position", from_position}});
+}
+
 void schema_change_applied(const SchemaChange& c, double seconds) {
   const std::string table = c.table.str();
   log::info(kComponent, "Schema change applied.",

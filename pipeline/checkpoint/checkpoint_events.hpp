@@ -16,6 +16,7 @@ void epoch_prepared(uint64_t epoch, uint64_t tables);
 void recovery_started(uint64_t epoch, bool committed, uint64_t prepared, std::string_view position);
 void recovery_committed_pending(uint64_t epoch, uint64_t prepared);
 void recovery_finished(uint64_t next_epoch, std::string_view position);
+void epoch_replayed(uint64_t epoch, std::string_view from_position);
 void schema_change_applied(const SchemaChange& c, double seconds);
 void checkpoint_failed(uint64_t epoch, std::string_view error);
 

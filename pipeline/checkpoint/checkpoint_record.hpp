@@ -22,8 +22,9 @@ struct CheckpointRecord {
   static constexpr uint32_t kFormatVersion = 1;
 
   std::string pipeline;
-  uint64_t epoch = 0;  // the epoch this record describes
-  Position position;   // source position at the end of `epoch`
+  uint64_t epoch = 0;          // the epoch this record describes
+  Position position;           // source position at the end of `epoch`
+  Position previous_position;  // at the end of the epoch before: where a lost epoch replays from
   std::vector<PreparedTxn> prepared;
   bool committed = false;                       // every prepared transaction is known committed
   int64_t written_unix_ms = 0;                  // when this record was written

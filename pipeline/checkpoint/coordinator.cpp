@@ -36,8 +36,18 @@ asio::awaitable<void> CheckpointCoordinator::recover() {
     checkpoint_events::recovery_started(last_->epoch, last_->committed, last_->prepared.size(),
                                         last_->position.json());
   }
-  co_await committer_.recover(last_ ? &*last_ : nullptr);
-  if (last_ && !last_->committed) {
+  const bool intact = co_await committer_.recover(last_ ? &*last_ : nullptr);
+  if (last_ && !intact) {
+    // A recorded transaction was aborted behind our back: the epoch's changes are not all in the
+    // sink. Replay it from the position before it (exact for Primary Key tables; rows of the
+    // epoch that did land in Duplicate Key tables arrive twice).
+    checkpoint_events::epoch_replayed(last_->epoch, last_->previous_position.json());
+    last_->position = last_->previous_position;
+    last_->prepared.clear();
+    last_->committed = true;
+    last_->written_unix_ms = unix_ms_now();
+    store_.save(*last_);
+  } else if (last_ && !last_->committed) {
     // The commit point was passed before the stop: the sink now holds the epoch's data.
     for (const auto& t : last_->prepared) {
       auto& c = last_->tables[t.table.str()];
@@ -91,6 +101,7 @@ asio::awaitable<void> CheckpointCoordinator::end_epoch(Barrier barrier) {
     record = *last_;
   }
   record.pipeline = pipeline_;
+  record.previous_position = last_ ? last_->position : Position();
   record.epoch = barrier.epoch;
   record.position = barrier.position;
   record.prepared.clear();

@@ -103,6 +103,13 @@ std::string StateStore::encode(const CheckpointRecord& r) {
   } else {
     w.RawValue(r.position.json().c_str(), r.position.json().size(), rapidjson::kObjectType);
   }
+  w.Key("previous_position");
+  if (r.previous_position.empty()) {
+    w.Null();
+  } else {
+    w.RawValue(r.previous_position.json().c_str(), r.previous_position.json().size(),
+               rapidjson::kObjectType);
+  }
   w.Key("committed");
   w.Bool(r.committed);
   w.Key("written_unix_ms");
@@ -205,6 +212,12 @@ Result<CheckpointRecord> StateStore::decode(const std::string& bytes, const std:
     rapidjson::Writer<rapidjson::StringBuffer> w(sb);
     d["position"].Accept(w);
     r.position = Position::from_json(std::string(sb.GetString(), sb.GetSize()));
+  }
+  if (d.HasMember("previous_position") && d["previous_position"].IsObject()) {
+    rapidjson::StringBuffer sb;
+    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    d["previous_position"].Accept(w);
+    r.previous_position = Position::from_json(std::string(sb.GetString(), sb.GetSize()));
   }
   if (!d.HasMember("committed") || !d["committed"].IsBool()) {
     return bad("committed");

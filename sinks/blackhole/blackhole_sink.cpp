@@ -56,7 +56,7 @@ class BlackholeCommitter : public SinkCommitter {
   asio::awaitable<void> commit(uint64_t, std::vector<PreparedTxn>) override { co_return; }
   asio::awaitable<void> abort(uint64_t, std::vector<PreparedTxn>) override { co_return; }
   asio::awaitable<void> apply(SchemaChange) override { co_return; }
-  asio::awaitable<void> recover(const CheckpointRecord*) override { co_return; }
+  asio::awaitable<bool> recover(const CheckpointRecord*) override { co_return true; }
 
  private:
   std::set<TableId> open_;

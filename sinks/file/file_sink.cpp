@@ -232,7 +232,7 @@ class FileCommitter : public SinkCommitter {
     co_return;
   }
 
-  asio::awaitable<void> recover(const CheckpointRecord* last) override {
+  asio::awaitable<bool> recover(const CheckpointRecord* last) override {
     if (last != nullptr && !last->committed) {
       co_await commit(last->epoch, last->prepared);
     }
@@ -243,7 +243,7 @@ class FileCommitter : public SinkCommitter {
                 {{"label", std::string_view(name)}});
       fs::remove(entry.path(), ec);
     }
-    co_return;
+    co_return true;
   }
 
  private:

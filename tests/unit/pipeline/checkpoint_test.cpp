@@ -16,6 +16,7 @@ class FakeCommitter : public SinkCommitter {
  public:
   explicit FakeCommitter(const StateStore& store) : store_(store) {}
   std::vector<std::string> calls;
+  bool lose_recorded = false;  // recover() reports the recorded transactions lost
 
   asio::awaitable<void> load(const LoadChunk& chunk) override {
     calls.push_back("load " + chunk.table.str() + " e" + std::to_string(chunk.epoch) + " " +
@@ -47,11 +48,11 @@ class FakeCommitter : public SinkCommitter {
     calls.push_back(std::string("apply ") + schema_change_name(c.kind) + " " + c.table.str());
     co_return;
   }
-  asio::awaitable<void> recover(const CheckpointRecord* last) override {
+  asio::awaitable<bool> recover(const CheckpointRecord* last) override {
     calls.push_back("recover " + (last == nullptr ? std::string("none")
                                                   : "e" + std::to_string(last->epoch) +
                                                         (last->committed ? "c" : "p")));
-    co_return;
+    co_return !lose_recorded;
   }
 
  private:

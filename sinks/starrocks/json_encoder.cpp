@@ -1,0 +1,41 @@
+#include "sinks/starrocks/json_encoder.hpp"
+
+namespace starcdc::starrocks {
+
+JsonRowEncoder::JsonRowEncoder(const TableSchema& schema) {
+  for (const auto& c : schema.columns()) {
+    ByteBuffer b;
+    append_json_string(b, c.name);
+    b.push_back(':');
+    keys_.emplace_back(b.view());
+  }
+}
+
+void append_starrocks_json_value(const Value& v, ByteBuffer& out) {
+  if (v.kind == ValueKind::Decimal) {
+    // Exact decimal text is a JSON number unless it has a leading '+' or '.'.
+    const std::string_view t = v.text();
+    if (!t.empty() && (t[0] == '-' || (t[0] >= '0' && t[0] <= '9'))) {
+      out.append(t);
+      return;
+    }
+  }
+  append_json_value(v, out);
+}
+
+void JsonRowEncoder::encode(const ChangeEvent& e, ByteBuffer& out) {
+  const bool is_delete = e.op == Op::Delete;
+  const RowImage& img = is_delete ? e.before : e.after;
+  out.push_back('{');
+  for (size_t i = 0; i < img.values.size() && i < keys_.size(); ++i) {
+    if (!img.present.has(i)) {
+      continue;
+    }
+    out.append(keys_[i]);
+    append_starrocks_json_value(img.values[i], out);
+    out.push_back(',');
+  }
+  out.append(is_delete ? "\"__op\":1}," : "\"__op\":0},");
+}
+
+}  // namespace starcdc::starrocks

@@ -1,0 +1,575 @@
+#include "sinks/starrocks/transaction_committer.hpp"
+
+#include <strings.h>
+
+#include <algorithm>
+#include <optional>
+#include <random>
+#include <set>
+
+#include "pipeline/checkpoint/checkpoint_record.hpp"
+#include "pipeline/common/error.hpp"
+#include "pipeline/common/log.hpp"
+#include "sinks/starrocks/label.hpp"
+#include "sinks/starrocks/starrocks_events.hpp"
+#include "sinks/starrocks/type_mapping.hpp"
+
+namespace starcdc::starrocks {
+namespace {
+
+constexpr auto kMaxBackoff = std::chrono::seconds(30);
+constexpr auto kStatePollLimit = std::chrono::seconds(60);
+
+bool contains(const std::string& text, const char* needle) {
+  return strcasestr(text.c_str(), needle) != nullptr;
+}
+
+// Rejections that repeat however often the request is sent: bad data or a schema mismatch.
+bool data_error(const LoadReply& r) {
+  return contains(r.message, "too many filtered rows") ||
+         contains(r.message, "primary key size exceed") ||
+         contains(r.message, "Only primary key table support partial update") ||
+         contains(r.message, "unknown table") || contains(r.message, "unknown database") ||
+         contains(r.message, "Label format error");
+}
+
+bool access_error(const LoadReply& r) { return contains(r.message, "Access denied"); }
+
+TableId table_from(const std::string& name) {
+  const auto dot = name.find('.');
+  return TableId{name.substr(0, dot), dot == std::string::npos ? "" : name.substr(dot + 1)};
+}
+
+int64_t ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               t0)
+      .count();
+}
+
+std::string random_run_id() {
+  std::random_device rd;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%08x", rd());
+  return buf;
+}
+
+[[noreturn]] void throw_rejected(const TableId& table, const std::string& label,
+                                 const std::string& what, const LoadReply& r) {
+  if (access_error(r)) {
+    throw Error(ErrorKind::Refused, "StarRocks refused " + what + ": " + r.describe(),
+                table.str() + " label " + label,
+                "grant the sink's user INSERT on the table");
+  }
+  if (data_error(r)) {
+    throw Error(ErrorKind::Data, "StarRocks rejected " + what + ": " + r.describe(),
+                table.str() + " label " + label,
+                "the rows do not fit the table; see the rejected rows, fix the table or the data");
+  }
+  throw Error(ErrorKind::Transient, "StarRocks failed " + what + ": " + r.describe(),
+              table.str() + " label " + label,
+              "the pipeline restarts from its last checkpoint");
+}
+
+}  // namespace
+
+TransactionCommitter::TransactionCommitter(asio::io_context& io, SinkSettings settings)
+    : settings_(std::move(settings)),
+      api_(io, settings_),
+      sql_(settings_),
+      timer_(io),
+      run_id_(random_run_id()) {}
+
+asio::awaitable<void> TransactionCommitter::backoff(int attempt, std::string what,
+                                                    std::string error) {
+  auto wait = settings_.retry_interval * (1LL << std::min(attempt, 10));
+  if (wait > kMaxBackoff) {
+    wait = std::chrono::duration_cast<std::chrono::milliseconds>(kMaxBackoff);
+  }
+  thread_local std::mt19937 rng{std::random_device{}()};
+  wait = wait * (75 + static_cast<int64_t>(rng() % 50)) / 100;  // ±25% jitter
+  starrocks_events::request_retried(what, error, attempt + 1, wait.count());
+  timer_.expires_after(wait);
+  co_await timer_.async_wait(asio::use_awaitable);
+}
+
+Headers TransactionCommitter::load_headers_for(const TableSchema* schema) const {
+  Headers h;
+  if (settings_.format == BodyFormat::Json) {
+    h.emplace_back("format", "json");
+    h.emplace_back("strip_outer_array", "true");
+    h.emplace_back("ignore_json_size", "true");
+  } else {
+    h.emplace_back("format", "csv");
+    h.emplace_back("column_separator", settings_.column_separator);
+    h.emplace_back("row_delimiter", settings_.row_delimiter);
+    std::string columns;
+    if (schema != nullptr) {
+      for (const auto& c : schema->columns()) {
+        columns += quote_identifier(c.name) + ",";
+      }
+    }
+    h.emplace_back("columns", columns + "__op");
+  }
+  for (const auto& [k, v] : settings_.load_headers) {
+    h.emplace_back(k, v);
+  }
+  return h;
+}
+
+std::vector<std::string_view> TransactionCommitter::framed(const LoadChunk& chunk) const {
+  const std::string_view rows = chunk.bytes.view();
+  if (settings_.format == BodyFormat::Json) {
+    // Rows end with ','; the body is one array.
+    return {"[", rows.substr(0, rows.empty() ? 0 : rows.size() - 1), "]"};
+  }
+  return {rows};
+}
+
+asio::awaitable<std::string> TransactionCommitter::state_of(std::string database,
+                                                            std::string label) {
+  for (int attempt = 0;; ++attempt) {
+    std::string problem;
+    try {
+      LoadReply r = co_await api_.load_state(database, label);
+      if (r.http_status == 200 && !r.state.empty()) {
+        co_return r.state;
+      }
+      problem = r.describe();
+    } catch (const HttpError& e) {
+      problem = std::string("cannot reach StarRocks: ") + e.what();
+    }
+    if (attempt >= settings_.max_retries) {
+      throw Error(ErrorKind::Transient, "cannot read the state of " + label + ": " + problem,
+                  database, "check that the StarRocks FE is up");
+    }
+    co_await backoff(attempt, "get_load_state " + label, problem);
+  }
+}
+
+asio::awaitable<std::string> TransactionCommitter::settled_state(std::string database,
+                                                                 std::string label) {
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0;; ++i) {
+    std::string state = co_await state_of(database, label);
+    if (state != "PREPARE" || std::chrono::steady_clock::now() - t0 > kStatePollLimit) {
+      co_return state;
+    }
+    timer_.expires_after(std::chrono::milliseconds(std::min(100 * (1 << std::min(i, 5)), 2000)));
+    co_await timer_.async_wait(asio::use_awaitable);
+  }
+}
+
+asio::awaitable<void> TransactionCommitter::rollback(TableId table, std::string label) {
+  for (int attempt = 0;; ++attempt) {
+    std::string problem;
+    try {
+      LoadReply r = co_await api_.transaction("rollback", table, label, {});
+      if (r.ok() || contains(r.message, "already aborted") || r.status_is("TXN_NOT_EXISTS")) {
+        co_return;
+      }
+      problem = r.describe();
+    } catch (const HttpError& e) {
+      problem = std::string("cannot reach StarRocks: ") + e.what();
+    }
+    if (attempt >= settings_.max_retries) {
+      log::warn("sink.starrocks",
+                "Could not roll back a transaction; StarRocks aborts it at its timeout.",
+                {{"label", std::string_view(label)}, {"error", std::string_view(problem)}});
+      co_return;
+    }
+    co_await backoff(attempt, "rollback " + label, problem);
+  }
+}
+
+asio::awaitable<void> TransactionCommitter::begin(OpenTxn& txn) {
+  Headers h;
+  h.emplace_back("timeout", std::to_string(settings_.txn_timeout.count()));
+  if (settings_.idle_txn_timeout.count() > 0) {
+    h.emplace_back("idle_transaction_timeout", std::to_string(settings_.idle_txn_timeout.count()));
+  }
+  for (int attempt = 0;; ++attempt) {
+    LoadReply r;
+    std::string unreachable;
+    try {
+      r = co_await api_.transaction("begin", txn.table, txn.label, h);
+    } catch (const HttpError& e) {
+      unreachable = e.what();
+    }
+    if (!unreachable.empty()) {
+      if (attempt >= settings_.max_retries) {
+        throw Error(ErrorKind::Transient, "cannot reach StarRocks: " + unreachable,
+                    txn.table.str() + " label " + txn.label, "check that the FE is up");
+      }
+      co_await backoff(attempt, "begin " + txn.label, unreachable);
+      continue;
+    }
+    if (r.ok()) {
+      starrocks_events::transaction_begun(txn.table.str(), txn.label);
+      co_return;
+    }
+    if (r.status_is("LABEL_ALREADY_EXISTS") || r.status_is("Label Already Exists")) {
+      // Begun before: by a run that crashed after beginning it (its rows are not ours to keep),
+      // or by this run when the reply got lost. Either way: roll it back and begin afresh.
+      const std::string state = co_await settled_state(txn.table.database, txn.label);
+      if (state == "COMMITTED" || state == "VISIBLE") {
+        throw Error(ErrorKind::Data,
+                    "label " + txn.label + " is already committed in StarRocks, but the "
+                    "checkpoint does not record it",
+                    txn.table.str(),
+                    "another pipeline uses the same sink.label-prefix, or the state directory "
+                    "was restored from an older backup; give each pipeline its own prefix");
+      }
+      if (state == "PREPARE" || state == "PREPARED") {
+        starrocks_events::lingering_rolled_back(txn.table.str(), txn.label, state);
+        co_await rollback(txn.table, txn.label);
+      }
+      if (attempt >= settings_.max_retries) {
+        throw_rejected(txn.table, txn.label, "begin", r);
+      }
+      continue;
+    }
+    if (access_error(r) || data_error(r) || attempt >= settings_.max_retries) {
+      throw_rejected(txn.table, txn.label, "begin", r);
+    }
+    co_await backoff(attempt, "begin " + txn.label, r.describe());
+  }
+}
+
+asio::awaitable<void> TransactionCommitter::load_into(OpenTxn& txn, const LoadChunk& chunk) {
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int attempt = 0;; ++attempt) {
+    LoadReply r;
+    std::optional<HttpError> failure;
+    try {
+      r = co_await api_.transaction("load", txn.table, txn.label, txn.load_headers,
+                                    framed(chunk));
+    } catch (const HttpError& e) {
+      failure = e;
+    }
+    if (failure) {
+      if (!failure->maybe_delivered() && attempt < settings_.max_retries) {
+        co_await backoff(attempt, "load " + txn.label, failure->what());
+        continue;
+      }
+      // The body may have been applied: the transaction's content is unknown. Replaying the
+      // epoch from the last checkpoint is the only exact way on.
+      throw Error(ErrorKind::Transient,
+                  std::string("the outcome of a load is unknown: ") + failure->what(),
+                  txn.table.str() + " label " + txn.label,
+                  "the pipeline restarts from its last checkpoint");
+    }
+    if (r.ok()) {
+      txn.rows += chunk.rows;
+      starrocks_events::load_sent(chunk.bytes.size(), chunk.rows, ms_since(t0));
+      co_return;
+    }
+    if (r.status_is("TXN_IN_PROCESSING") && attempt < settings_.max_retries) {
+      co_await backoff(attempt, "load " + txn.label, r.describe());
+      continue;
+    }
+    // A failed load rolls the transaction back in StarRocks.
+    throw_rejected(txn.table, txn.label, "a load", r);
+  }
+}
+
+asio::awaitable<void> TransactionCommitter::load_plain(const LoadChunk& chunk) {
+  const std::string label =
+      make_batch_label(settings_.label_prefix, chunk.table, chunk.epoch, ++batch_seq_, run_id_);
+  const Headers headers = load_headers_for(chunk.schema);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int attempt = 0;; ++attempt) {
+    LoadReply r;
+    std::string unreachable;
+    try {
+      r = co_await api_.stream_load(chunk.table, label, headers, framed(chunk));
+    } catch (const HttpError& e) {
+      unreachable = e.what();
+    }
+    if (!unreachable.empty()) {
+      // Sending the same label again is safe: StarRocks keeps one load per label.
+      if (attempt < settings_.max_retries) {
+        co_await backoff(attempt, "stream load " + label, unreachable);
+        continue;
+      }
+      throw Error(ErrorKind::Transient, "cannot reach StarRocks: " + unreachable,
+                  chunk.table.str() + " label " + label, "check that StarRocks is up");
+    }
+    if (r.ok()) {
+      starrocks_events::load_sent(chunk.bytes.size(), chunk.rows, ms_since(t0));
+      co_return;
+    }
+    if (r.status_is("Label Already Exists")) {
+      if (r.existing_job_status == "FINISHED") {
+        co_return;  // a retry of a load that went through
+      }
+      const std::string state = co_await settled_state(chunk.table.database, label);
+      if (state == "COMMITTED" || state == "VISIBLE") {
+        co_return;
+      }
+    } else if (access_error(r) || data_error(r)) {
+      throw_rejected(chunk.table, label, "a stream load", r);
+    }
+    if (attempt >= settings_.max_retries) {
+      throw_rejected(chunk.table, label, "a stream load", r);
+    }
+    co_await backoff(attempt, "stream load " + label, r.describe());
+  }
+}
+
+asio::awaitable<void> TransactionCommitter::load(const LoadChunk& chunk) {
+  if (settings_.semantic == Semantic::AtLeastOnce) {
+    co_await load_plain(chunk);
+    co_return;
+  }
+  auto key = std::make_pair(chunk.epoch, chunk.table);
+  auto it = open_.find(key);
+  if (it == open_.end()) {
+    OpenTxn txn;
+    txn.table = chunk.table;
+    txn.label = make_label(settings_.label_prefix, chunk.table, chunk.epoch);
+    txn.load_headers = load_headers_for(chunk.schema);
+    co_await begin(txn);
+    it = open_.emplace(key, std::move(txn)).first;
+  }
+  co_await load_into(it->second, chunk);
+}
+
+asio::awaitable<std::vector<PreparedTxn>> TransactionCommitter::prepare(uint64_t epoch) {
+  std::vector<PreparedTxn> out;
+  for (auto it = open_.begin(); it != open_.end();) {
+    if (it->first.first != epoch) {
+      ++it;
+      continue;
+    }
+    OpenTxn& txn = it->second;
+    LoadReply r;
+    bool answered = false;
+    for (int attempt = 0;; ++attempt) {
+      std::optional<HttpError> failure;
+      try {
+        r = co_await api_.transaction("prepare", txn.table, txn.label, {});
+        answered = true;
+      } catch (const HttpError& e) {
+        failure = e;
+      }
+      if (answered || failure->maybe_delivered() || attempt >= settings_.max_retries) {
+        break;  // without an answer: settle through the label's state
+      }
+      co_await backoff(attempt, "prepare " + txn.label, failure->what());
+    }
+    if (!(answered && r.ok())) {
+      if (answered && (access_error(r) || data_error(r))) {
+        throw_rejected(txn.table, txn.label, "prepare", r);
+      }
+      const std::string state = co_await settled_state(txn.table.database, txn.label);
+      if (state != "PREPARED") {
+        throw Error(ErrorKind::Transient,
+                    "prepare of " + txn.label + " failed (state " + state + ")" +
+                        (answered ? ": " + r.describe() : ""),
+                    txn.table.str(), "the pipeline restarts from its last checkpoint");
+      }
+    }
+    out.push_back(PreparedTxn{txn.table, txn.label, txn.rows, 0});
+    it = open_.erase(it);
+  }
+  co_return out;
+}
+
+asio::awaitable<bool> TransactionCommitter::commit_one(TableId table, std::string label) {
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int attempt = 0;; ++attempt) {
+    LoadReply r;
+    bool answered = false;
+    std::optional<HttpError> failure;
+    try {
+      r = co_await api_.transaction("commit", table, label, {});
+      answered = true;
+    } catch (const HttpError& e) {
+      failure = e;
+    }
+    if (failure && !failure->maybe_delivered() && attempt < settings_.max_retries) {
+      co_await backoff(attempt, "commit " + label, failure->what());
+      continue;
+    }
+    if (answered && r.ok()) {
+      starrocks_events::transaction_committed(table.str(), label, 0, ms_since(t0));
+      co_return true;
+    }
+    if (answered && access_error(r)) {
+      throw_rejected(table, label, "commit", r);
+    }
+    const std::string state = co_await settled_state(table.database, label);
+    if (state == "COMMITTED" || state == "VISIBLE") {
+      starrocks_events::transaction_committed(table.str(), label, 0, ms_since(t0));
+      co_return true;
+    }
+    if (state == "ABORTED" || state == "UNKNOWN" || attempt >= settings_.max_retries) {
+      starrocks_events::recorded_transaction_lost(label, state);
+      co_return false;
+    }
+    co_await backoff(attempt, "commit " + label, answered ? r.describe() : "no answer");
+  }
+}
+
+asio::awaitable<void> TransactionCommitter::commit(uint64_t epoch, std::vector<PreparedTxn> txns) {
+  if (settings_.semantic == Semantic::AtLeastOnce) {
+    co_return;
+  }
+  for (const auto& t : txns) {
+    if (!co_await commit_one(t.table, t.label)) {
+      throw Error(ErrorKind::Transient,
+                  "transaction " + t.label + " of epoch " + std::to_string(epoch) +
+                      " was recorded but StarRocks no longer has it prepared",
+                  t.table.str(), "the pipeline restarts and replays the epoch");
+    }
+  }
+}
+
+asio::awaitable<void> TransactionCommitter::abort(uint64_t /*epoch*/,
+                                                  std::vector<PreparedTxn> txns) {
+  for (const auto& t : txns) {
+    co_await rollback(t.table, t.label);
+  }
+}
+
+asio::awaitable<bool> TransactionCommitter::recover(const CheckpointRecord* last) {
+  if (last == nullptr || settings_.semantic == Semantic::AtLeastOnce) {
+    co_return true;
+  }
+  bool intact = true;
+  if (!last->committed) {
+    for (const auto& t : last->prepared) {
+      const std::string state = co_await settled_state(t.table.database, t.label);
+      if (state == "COMMITTED" || state == "VISIBLE") {
+        continue;
+      }
+      // PREPARED: commit it. ABORTED or UNKNOWN: a commit may still settle it on an FE that
+      // remembers the label; if not, the epoch is lost.
+      if (co_await commit_one(t.table, t.label)) {
+        starrocks_events::recorded_transaction_committed(t.label, state);
+      } else {
+        intact = false;
+      }
+    }
+  }
+  // Transactions begun for the epoch after the record (never recorded) are rolled back.
+  std::set<TableId> tables;
+  for (const auto& [name, counters] : last->tables) {
+    tables.insert(table_from(name));
+  }
+  for (const auto& t : last->prepared) {
+    tables.insert(t.table);
+  }
+  for (const auto& table : tables) {
+    const std::string label = make_label(settings_.label_prefix, table, last->epoch + 1);
+    const std::string state = co_await state_of(table.database, label);
+    if (state == "PREPARE" || state == "PREPARED") {
+      starrocks_events::lingering_rolled_back(table.str(), label, state);
+      co_await rollback(table, label);
+    }
+  }
+  co_return intact;
+}
+
+asio::awaitable<void> TransactionCommitter::wait_alter_finished(TableId table) {
+  const auto deadline = std::chrono::steady_clock::now() + settings_.schema_change_timeout;
+  for (;;) {
+    auto rows = co_await sql_.query("SHOW ALTER TABLE COLUMN FROM " +
+                                        quote_identifier(table.database) + " WHERE TableName = '" +
+                                        table.table + "' ORDER BY JobId DESC LIMIT 1",
+                                    "SHOW ALTER TABLE COLUMN for " + table.str());
+    // Columns: JobId, TableName, CreateTime, FinishTime, IndexName, IndexId, OriginIndexId,
+    // SchemaVersion, TransactionId, State, Msg, ...
+    if (rows.empty() || rows[0].size() < 11) {
+      co_return;
+    }
+    const std::string state = rows[0][9].value_or("");
+    if (state == "FINISHED") {
+      co_return;
+    }
+    if (state == "CANCELLED") {
+      throw Error(ErrorKind::Data, "StarRocks cancelled the ALTER job: " + rows[0][10].value_or(""),
+                  table.str(), "see SHOW ALTER TABLE COLUMN on the FE");
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw Error(ErrorKind::Transient, "the ALTER job did not finish in time (" + state + ")",
+                  table.str(), "raise table.schema-change.timeout");
+    }
+    timer_.expires_after(std::chrono::milliseconds(200));
+    co_await timer_.async_wait(asio::use_awaitable);
+  }
+}
+
+asio::awaitable<void> TransactionCommitter::apply(SchemaChange change) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const TableId& t = change.table;
+  const std::string qualified = quote_identifier(t.database) + "." + quote_identifier(t.table);
+  std::string statement;
+  std::string error;
+  switch (change.kind) {
+    case SchemaChangeKind::CreateTable: {
+      co_await sql_.execute("CREATE DATABASE IF NOT EXISTS " + quote_identifier(t.database),
+                            "CREATE DATABASE " + t.database);
+      auto sql = create_table_sql(*change.schema, t, settings_.char_bytes, settings_.num_buckets,
+                                  settings_.table_properties, &error);
+      if (!sql) {
+        throw Error(ErrorKind::Data, "cannot create the StarRocks table: " + error, t.str(),
+                    "give the source table a primary key");
+      }
+      statement = *sql;
+      co_await sql_.execute(statement, "CREATE TABLE " + t.str());
+      break;
+    }
+    case SchemaChangeKind::AddColumn: {
+      auto existing = co_await sql_.query(
+          "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '" +
+              t.database + "' AND TABLE_NAME = '" + t.table + "' AND COLUMN_NAME = '" +
+              change.column + "'",
+          "information_schema.COLUMNS of " + t.str());
+      if (!existing.empty()) {
+        co_return;  // applied before a restart
+      }
+      auto mapped = map_type(change.definition, false, settings_.char_bytes, &error);
+      if (!mapped) {
+        throw Error(ErrorKind::Data, "cannot add the column: " + error, t.str(), "");
+      }
+      statement = "ALTER TABLE " + qualified + " ADD COLUMN " +
+                  quote_identifier(change.column) + " " + mapped->sql + " NULL";
+      co_await sql_.execute(statement, "ALTER TABLE " + t.str());
+      co_await wait_alter_finished(t);
+      break;
+    }
+    case SchemaChangeKind::DropColumn:
+      statement = "ALTER TABLE " + qualified + " DROP COLUMN " + quote_identifier(change.column);
+      co_await sql_.execute(statement, "ALTER TABLE " + t.str());
+      co_await wait_alter_finished(t);
+      break;
+    case SchemaChangeKind::RenameColumn:
+      statement = "ALTER TABLE " + qualified + " RENAME COLUMN " +
+                  quote_identifier(change.column) + " TO " + quote_identifier(change.new_name);
+      co_await sql_.execute(statement, "ALTER TABLE " + t.str());
+      break;
+    case SchemaChangeKind::AlterColumnType: {
+      auto mapped = map_type(change.definition, false, settings_.char_bytes, &error);
+      if (!mapped) {
+        throw Error(ErrorKind::Data, "cannot change the column type: " + error, t.str(), "");
+      }
+      statement = "ALTER TABLE " + qualified + " MODIFY COLUMN " +
+                  quote_identifier(change.column) + " " + mapped->sql + " NULL";
+      co_await sql_.execute(statement, "ALTER TABLE " + t.str());
+      co_await wait_alter_finished(t);
+      break;
+    }
+    case SchemaChangeKind::TruncateTable:
+      statement = "TRUNCATE TABLE " + qualified;
+      co_await sql_.execute(statement, "TRUNCATE TABLE " + t.str());
+      break;
+    case SchemaChangeKind::DropTable:
+      statement = "DROP TABLE IF EXISTS " + qualified;
+      co_await sql_.execute(statement, "DROP TABLE " + t.str());
+      break;
+  }
+  starrocks_events::ddl_applied(t.str(), statement, ms_since(t0));
+}
+
+}  // namespace starcdc::starrocks

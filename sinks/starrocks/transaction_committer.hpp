@@ -1,0 +1,58 @@
+// TransactionCommitter: the SinkCommitter of the StarRocks sink. Thread: control.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+
+#include "pipeline/sink.hpp"
+#include "sinks/starrocks/fe_sql.hpp"
+#include "sinks/starrocks/starrocks_options.hpp"
+#include "sinks/starrocks/stream_load.hpp"
+
+namespace starcdc::starrocks {
+
+class TransactionCommitter : public SinkCommitter {
+ public:
+  TransactionCommitter(asio::io_context& io, SinkSettings settings);
+
+  asio::awaitable<void> load(const LoadChunk& chunk) override;
+  asio::awaitable<std::vector<PreparedTxn>> prepare(uint64_t epoch) override;
+  asio::awaitable<void> commit(uint64_t epoch, std::vector<PreparedTxn> txns) override;
+  asio::awaitable<void> abort(uint64_t epoch, std::vector<PreparedTxn> txns) override;
+  asio::awaitable<void> apply(SchemaChange change) override;
+  asio::awaitable<bool> recover(const CheckpointRecord* last) override;
+
+ private:
+  struct OpenTxn {
+    TableId table;
+    std::string label;
+    Headers load_headers;
+    uint64_t rows = 0;
+  };
+
+  asio::awaitable<void> begin(OpenTxn& txn);
+  asio::awaitable<void> load_into(OpenTxn& txn, const LoadChunk& chunk);
+  asio::awaitable<void> load_plain(const LoadChunk& chunk);
+  asio::awaitable<bool> commit_one(TableId table, std::string label);
+  asio::awaitable<void> rollback(TableId table, std::string label);
+  // get_load_state, retried; returns the state ("UNKNOWN" when the label is not known).
+  asio::awaitable<std::string> state_of(std::string database, std::string label);
+  // Polls while the state is PREPARE (up to a minute); returns the settled state.
+  asio::awaitable<std::string> settled_state(std::string database, std::string label);
+  asio::awaitable<void> backoff(int attempt, std::string what, std::string error);
+  asio::awaitable<void> wait_alter_finished(TableId table);
+
+  Headers load_headers_for(const TableSchema* schema) const;
+  std::vector<std::string_view> framed(const LoadChunk& chunk) const;
+
+  SinkSettings settings_;
+  StarRocksApi api_;
+  FeSql sql_;
+  asio::steady_timer timer_;
+  std::map<std::pair<uint64_t, TableId>, OpenTxn> open_;
+  std::string run_id_;  // at-least-once labels
+  uint64_t batch_seq_ = 0;
+};
+
+}  // namespace starcdc::starrocks
