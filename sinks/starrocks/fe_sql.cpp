@@ -8,6 +8,7 @@
 
 #include <boost/asio/thread_pool.hpp>
 #include <mutex>
+#include <thread>
 
 #include "pipeline/common/error.hpp"
 #include "pipeline/common/log.hpp"
@@ -25,14 +26,34 @@ bool connection_error(int code) { return code >= 2000 && code < 3000; }  // clie
 
 struct FeSql::Impl {
   explicit Impl(const SinkSettings& s) : settings(s), pool(1) {}
-  ~Impl() {
-    pool.join();
-  }
+  ~Impl() { pool.join(); }
 
+  // Connects, retrying with backoff while no FE answers (this thread only does SQL, so it may
+  // sleep). Gives up after sink.max-retries with Error(Transient).
   sql::Connection& connection() {
     if (conn && !conn->isClosed()) {
       return *conn;
     }
+    for (int attempt = 0;; ++attempt) {
+      try {
+        return connect_once();
+      } catch (const Error& e) {
+        if (e.kind() != ErrorKind::Transient || attempt >= settings.max_retries) {
+          throw;
+        }
+        auto wait = settings.retry_interval * (1LL << std::min(attempt, 10));
+        wait = std::min<std::chrono::milliseconds>(wait, std::chrono::seconds(30));
+        log::warn("sink.starrocks", "StarRocks request failed; retrying.",
+                  {{"request", "connect to the FE's MySQL port"},
+                   {"error", std::string_view(e.what())},
+                   {"attempt", attempt + 1},
+                   {"wait_ms", static_cast<int64_t>(wait.count())}});
+        std::this_thread::sleep_for(wait);
+      }
+    }
+  }
+
+  sql::Connection& connect_once() {
     conn.reset();
     sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
     std::string last_error;
@@ -43,25 +64,23 @@ struct FeSql::Impl {
         options["hostName"] = "tcp://" + hp.str();
         options["userName"] = settings.username;
         options["password"] = settings.password;
-        options["OPT_CONNECT_TIMEOUT"] =
-            static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(
-                                 settings.connect_timeout)
-                                 .count());
+        options["OPT_CONNECT_TIMEOUT"] = static_cast<int>(
+            std::chrono::duration_cast<std::chrono::seconds>(settings.connect_timeout).count());
         conn.reset(driver->connect(options));
         next = (next + i) % settings.fe_sql.size();
         return *conn;
       } catch (const sql::SQLException& e) {
         if (e.getErrorCode() == kAccessDenied) {
-          throw Error(ErrorKind::Refused,
-                      "StarRocks refused the credentials of user '" + settings.username +
-                          "': " + e.what(),
-                      hp.str(), "check the sink's username and password");
+          throw Error(
+              ErrorKind::Refused,
+              "StarRocks refused the credentials of user '" + settings.username + "': " + e.what(),
+              hp.str(), "check the sink's username and password");
         }
         last_error = hp.str() + ": " + e.what();
       }
     }
-    throw Error(ErrorKind::Transient, "cannot connect to a StarRocks FE: " + last_error,
-                "jdbc-url", "check that the FE's MySQL port is reachable");
+    throw Error(ErrorKind::Transient, "cannot connect to a StarRocks FE: " + last_error, "jdbc-url",
+                "check that the FE's MySQL port is reachable");
   }
 
   std::vector<SqlRow> run(const std::string& statement, const std::string& what, bool rows) {
@@ -100,10 +119,10 @@ struct FeSql::Impl {
         }
         if (connection_error(code)) {
           conn.reset();
-          throw Error(ErrorKind::Transient,
-                      std::string("lost the StarRocks FE connection during ") + what + ": " +
-                          e.what(),
-                      statement, "check the FE");
+          throw Error(
+              ErrorKind::Transient,
+              std::string("lost the StarRocks FE connection during ") + what + ": " + e.what(),
+              statement, "check the FE");
         }
         throw Error(ErrorKind::Data,
                     std::string("StarRocks rejected ") + what + ": " + e.what() + " (error " +

@@ -21,17 +21,15 @@ void transaction_committed(std::string_view table, std::string_view label, uint6
              {{"table", table}, {"label", label}, {"rows", rows}, {"ms", ms}});
 }
 
-void request_retried(std::string_view what, std::string_view error, int attempt,
-                     int64_t wait_ms) {
-  static auto& c = Metrics::global().counter("starcdc_starrocks_retries_total",
-                                             "StarRocks requests retried.");
+void request_retried(std::string_view what, std::string_view error, int attempt, int64_t wait_ms) {
+  static auto& c =
+      Metrics::global().counter("starcdc_starrocks_retries_total", "StarRocks requests retried.");
   c.add();
   log::warn(kComponent, "StarRocks request failed; retrying.",
             {{"request", what}, {"error", error}, {"attempt", attempt}, {"wait_ms", wait_ms}});
 }
 
-void lingering_rolled_back(std::string_view table, std::string_view label,
-                           std::string_view state) {
+void lingering_rolled_back(std::string_view table, std::string_view label, std::string_view state) {
   log::warn(kComponent, "Rolled back a transaction begun after the last checkpoint.",
             {{"table", table}, {"label", label}, {"state", state}});
 }

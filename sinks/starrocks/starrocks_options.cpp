@@ -38,8 +38,9 @@ config::OptionSet make() {
                          "turn when one is unreachable).")
             .is_required()
             .checked(check_load_url));
-  s.add(OptionSpec::make("username", OptionType::String, "StarRocks user (needs INSERT, SELECT "
-                                                         "and, to create tables, CREATE/ALTER).")
+  s.add(OptionSpec::make("username", OptionType::String,
+                         "StarRocks user (needs INSERT, SELECT "
+                         "and, to create tables, CREATE/ALTER).")
             .is_required());
   s.add(OptionSpec::make("password", OptionType::String, "Password of the user.")
             .with_default("")
@@ -208,8 +209,8 @@ void check_starrocks_options(const config::OptionValues& o, const config::Locati
   }
   for (const char* fixed : {"label", "db", "table", "columns", "strip_outer_array"}) {
     if (props.count(fixed) != 0) {
-      diags.error(where, std::string("sink.properties.") + fixed +
-                             ": set by the sink itself; remove it");
+      diags.error(where,
+                  std::string("sink.properties.") + fixed + ": set by the sink itself; remove it");
     }
   }
 }
@@ -223,7 +224,7 @@ SinkSettings settings_from(const config::OptionValues& o, const std::string& pip
   s.password = o.get_string("password");
   s.label_prefix = o.has("sink.label-prefix") ? o.get_string("sink.label-prefix") : pipeline;
   s.semantic = o.get_string("sink.semantic") == "at-least-once" ? Semantic::AtLeastOnce
-                                                                 : Semantic::ExactlyOnce;
+                                                                : Semantic::ExactlyOnce;
   for (const auto& [k, v] : o.get_prefixed("sink.properties.")) {
     std::string key = k;
     std::transform(key.begin(), key.end(), key.begin(),
@@ -244,8 +245,8 @@ SinkSettings settings_from(const config::OptionValues& o, const std::string& pip
   s.socket_timeout = std::chrono::milliseconds(socket < 0 ? 600000 : socket);
   s.retry_interval = o.get_duration("sink.retry-interval");
   s.max_retries = static_cast<int>(o.get_int("sink.max-retries"));
-  s.txn_timeout = std::chrono::duration_cast<std::chrono::seconds>(
-      o.get_duration("sink.transaction.timeout"));
+  s.txn_timeout =
+      std::chrono::duration_cast<std::chrono::seconds>(o.get_duration("sink.transaction.timeout"));
   s.idle_txn_timeout = std::chrono::duration_cast<std::chrono::seconds>(
       o.get_duration("sink.transaction.idle-timeout"));
   s.max_request_bytes = o.get_bytes("sink.buffer-flush.max-bytes");

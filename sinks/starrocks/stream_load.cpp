@@ -73,8 +73,8 @@ asio::awaitable<LoadReply> StarRocksApi::request(std::string method, std::string
         }
         if (resp.status >= 300 && resp.status < 400 && !resp.location.empty()) {
           if (!parse_location(resp.location, &to, &req.target)) {
-            co_return parse_reply(resp.status, "redirect to an unusable location: " +
-                                                    resp.location);
+            co_return parse_reply(resp.status,
+                                  "redirect to an unusable location: " + resp.location);
           }
           continue;
         }
@@ -116,18 +116,15 @@ asio::awaitable<LoadReply> StarRocksApi::stream_load(TableId table, std::string 
   for (auto& kv : extra) {
     h.push_back(std::move(kv));
   }
-  co_return co_await request("PUT",
-                             "/api/" + url_encode(table.database) + "/" +
-                                 url_encode(table.table) + "/_stream_load",
-                             std::move(h), std::move(body), true,
-                             "stream load " + label + " (" + table.str() + ")");
+  co_return co_await request(
+      "PUT", "/api/" + url_encode(table.database) + "/" + url_encode(table.table) + "/_stream_load",
+      std::move(h), std::move(body), true, "stream load " + label + " (" + table.str() + ")");
 }
 
 asio::awaitable<LoadReply> StarRocksApi::load_state(std::string database, std::string label) {
-  co_return co_await request("GET",
-                             "/api/" + url_encode(database) + "/get_load_state?label=" +
-                                 url_encode(label),
-                             {}, {}, false, "get_load_state " + label);
+  co_return co_await request(
+      "GET", "/api/" + url_encode(database) + "/get_load_state?label=" + url_encode(label), {}, {},
+      false, "get_load_state " + label);
 }
 
 }  // namespace starcdc::starrocks

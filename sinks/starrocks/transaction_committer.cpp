@@ -57,8 +57,7 @@ std::string random_run_id() {
                                  const std::string& what, const LoadReply& r) {
   if (access_error(r)) {
     throw Error(ErrorKind::Refused, "StarRocks refused " + what + ": " + r.describe(),
-                table.str() + " label " + label,
-                "grant the sink's user INSERT on the table");
+                table.str() + " label " + label, "grant the sink's user INSERT on the table");
   }
   if (data_error(r)) {
     throw Error(ErrorKind::Data, "StarRocks rejected " + what + ": " + r.describe(),
@@ -66,8 +65,7 @@ std::string random_run_id() {
                 "the rows do not fit the table; see the rejected rows, fix the table or the data");
   }
   throw Error(ErrorKind::Transient, "StarRocks failed " + what + ": " + r.describe(),
-              table.str() + " label " + label,
-              "the pipeline restarts from its last checkpoint");
+              table.str() + " label " + label, "the pipeline restarts from its last checkpoint");
 }
 
 }  // namespace
@@ -213,8 +211,9 @@ asio::awaitable<void> TransactionCommitter::begin(OpenTxn& txn) {
       const std::string state = co_await settled_state(txn.table.database, txn.label);
       if (state == "COMMITTED" || state == "VISIBLE") {
         throw Error(ErrorKind::Data,
-                    "label " + txn.label + " is already committed in StarRocks, but the "
-                    "checkpoint does not record it",
+                    "label " + txn.label +
+                        " is already committed in StarRocks, but the "
+                        "checkpoint does not record it",
                     txn.table.str(),
                     "another pipeline uses the same sink.label-prefix, or the state directory "
                     "was restored from an older backup; give each pipeline its own prefix");
@@ -241,8 +240,7 @@ asio::awaitable<void> TransactionCommitter::load_into(OpenTxn& txn, const LoadCh
     LoadReply r;
     std::optional<HttpError> failure;
     try {
-      r = co_await api_.transaction("load", txn.table, txn.label, txn.load_headers,
-                                    framed(chunk));
+      r = co_await api_.transaction("load", txn.table, txn.label, txn.load_headers, framed(chunk));
     } catch (const HttpError& e) {
       failure = e;
     }
@@ -506,6 +504,10 @@ asio::awaitable<void> TransactionCommitter::apply(SchemaChange change) {
   const std::string qualified = quote_identifier(t.database) + "." + quote_identifier(t.table);
   std::string statement;
   std::string error;
+  if (change.kind != SchemaChangeKind::CreateTable) {
+    // An ALTER submitted before a restart may still run; StarRocks allows one per table.
+    co_await wait_alter_finished(t);
+  }
   switch (change.kind) {
     case SchemaChangeKind::CreateTable: {
       co_await sql_.execute("CREATE DATABASE IF NOT EXISTS " + quote_identifier(t.database),
@@ -522,9 +524,8 @@ asio::awaitable<void> TransactionCommitter::apply(SchemaChange change) {
     }
     case SchemaChangeKind::AddColumn: {
       auto existing = co_await sql_.query(
-          "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '" +
-              t.database + "' AND TABLE_NAME = '" + t.table + "' AND COLUMN_NAME = '" +
-              change.column + "'",
+          "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + t.database +
+              "' AND TABLE_NAME = '" + t.table + "' AND COLUMN_NAME = '" + change.column + "'",
           "information_schema.COLUMNS of " + t.str());
       if (!existing.empty()) {
         co_return;  // applied before a restart
@@ -533,8 +534,8 @@ asio::awaitable<void> TransactionCommitter::apply(SchemaChange change) {
       if (!mapped) {
         throw Error(ErrorKind::Data, "cannot add the column: " + error, t.str(), "");
       }
-      statement = "ALTER TABLE " + qualified + " ADD COLUMN " +
-                  quote_identifier(change.column) + " " + mapped->sql + " NULL";
+      statement = "ALTER TABLE " + qualified + " ADD COLUMN " + quote_identifier(change.column) +
+                  " " + mapped->sql + " NULL";
       co_await sql_.execute(statement, "ALTER TABLE " + t.str());
       co_await wait_alter_finished(t);
       break;
@@ -545,8 +546,8 @@ asio::awaitable<void> TransactionCommitter::apply(SchemaChange change) {
       co_await wait_alter_finished(t);
       break;
     case SchemaChangeKind::RenameColumn:
-      statement = "ALTER TABLE " + qualified + " RENAME COLUMN " +
-                  quote_identifier(change.column) + " TO " + quote_identifier(change.new_name);
+      statement = "ALTER TABLE " + qualified + " RENAME COLUMN " + quote_identifier(change.column) +
+                  " TO " + quote_identifier(change.new_name);
       co_await sql_.execute(statement, "ALTER TABLE " + t.str());
       break;
     case SchemaChangeKind::AlterColumnType: {
@@ -554,8 +555,8 @@ asio::awaitable<void> TransactionCommitter::apply(SchemaChange change) {
       if (!mapped) {
         throw Error(ErrorKind::Data, "cannot change the column type: " + error, t.str(), "");
       }
-      statement = "ALTER TABLE " + qualified + " MODIFY COLUMN " +
-                  quote_identifier(change.column) + " " + mapped->sql + " NULL";
+      statement = "ALTER TABLE " + qualified + " MODIFY COLUMN " + quote_identifier(change.column) +
+                  " " + mapped->sql + " NULL";
       co_await sql_.execute(statement, "ALTER TABLE " + t.str());
       co_await wait_alter_finished(t);
       break;

@@ -32,8 +32,8 @@ ParsedType parse(const std::string& declared) {
   }
   if (i < s.size() && s[i] == '(') {
     const size_t close = s.find(')', i);
-    std::string inner = s.substr(i + 1, close == std::string::npos ? std::string::npos
-                                                                   : close - i - 1);
+    std::string inner =
+        s.substr(i + 1, close == std::string::npos ? std::string::npos : close - i - 1);
     size_t start = 0;
     while (start < inner.size()) {
       size_t comma = inner.find(',', start);
@@ -148,8 +148,8 @@ std::optional<MappedType> map_type(const Column& column, bool key, int char_byte
       b == "geometrycollection") {
     return MappedType{varchar(kMaxVarchar)};
   }
-  if (b == "binary" || b == "varbinary" || b == "tinyblob" || b == "blob" ||
-      b == "mediumblob" || b == "longblob" || b == "bit") {
+  if (b == "binary" || b == "varbinary" || b == "tinyblob" || b == "blob" || b == "mediumblob" ||
+      b == "longblob" || b == "bit") {
     if (key) {
       *error = column.name + ": " + column.type + " cannot be a StarRocks key column";
       return std::nullopt;

@@ -207,22 +207,28 @@ class ValuesSource : public Source {
     out.schema_change(c);
   }
 
-  // Fills `row` with the values of (table t, key, version) under schema s; text goes to arena.
+  // Event index before which the n-th column added to table t (n = 1 for x1) exists.
+  uint64_t column_added_at(uint64_t t, uint64_t n) const {
+    return (t + 1 + (n - 1) * table_count_) * change_every_;
+  }
+
+  // Fills `row` with the values of (table t, key, version) under schema s, as written by the
+  // event at `written_at`: a column added after that event reads NULL, as a row inserted before
+  // an ADD COLUMN does upstream. Text goes to arena.
   void fill_row(const TableSchema* s, uint64_t t, uint64_t key, uint64_t version,
-                std::vector<Value>& row, ByteBuffer& arena, size_t only_key = 0) {
+                std::vector<Value>& row, ByteBuffer& arena, uint64_t written_at) {
     const size_t n = s->columns().size();
     row.assign(n, Value::null());
     arena.clear();
     arena.reserve(n * 48 + 64);
     row[0] = Value::int64(static_cast<int64_t>(key));
-    if (only_key != 0) {
-      return;
-    }
     const uint64_t base = splitmix(seed_ ^ splitmix(t * 0x100000001b3ULL ^ key) ^ (version << 56));
     for (size_t k = 1; k < n; ++k) {
       const uint64_t h = splitmix(base + k * 0x9e3779b97f4a7c15ULL);
       if (k >= columns_) {
-        row[k] = make_string(arena, h, 12);
+        if (written_at >= column_added_at(t, k - columns_ + 1)) {
+          row[k] = make_string(arena, h, 12);
+        }
         continue;
       }
       switch ((k - 1) % kBaseTypes) {
@@ -282,27 +288,30 @@ class ValuesSource : public Source {
     e.commit_ms = unix_ms_now_cached();
     if (!mixed_) {
       e.op = Op::Insert;
-      fill_row(s, t, j, 0, after_, after_arena_);
+      fill_row(s, t, j, 0, after_, after_arena_, i);
       e.after = RowImage{after_, {}};
     } else {
+      // Per table: insert 2m (local event 4m), insert 2m+1 (4m+1), update 2m, delete 2m+1.
       const uint64_t m = j / 4;
+      const uint64_t inserted_even = (4 * m) * table_count_ + t;
+      const uint64_t inserted_odd = (4 * m + 1) * table_count_ + t;
       switch (j % 4) {
         case 0:
         case 1:
           e.op = Op::Insert;
-          fill_row(s, t, 2 * m + (j % 4), 0, after_, after_arena_);
+          fill_row(s, t, 2 * m + (j % 4), 0, after_, after_arena_, i);
           e.after = RowImage{after_, {}};
           break;
         case 2:
           e.op = Op::Update;
-          fill_row(s, t, 2 * m, 0, before_, before_arena_);
-          fill_row(s, t, 2 * m, 1, after_, after_arena_);
+          fill_row(s, t, 2 * m, 0, before_, before_arena_, inserted_even);
+          fill_row(s, t, 2 * m, 1, after_, after_arena_, i);
           e.before = RowImage{before_, {}};
           e.after = RowImage{after_, {}};
           break;
         default:
           e.op = Op::Delete;
-          fill_row(s, t, 2 * m + 1, 0, before_, before_arena_);
+          fill_row(s, t, 2 * m + 1, 0, before_, before_arena_, inserted_odd);
           e.before = RowImage{before_, {}};
           break;
       }

@@ -165,7 +165,15 @@ void TxnManager::commit(Txn* txn, Clock::duration visible_delay) {
     ++t->next_version;
   }
   txn->visible_at = Clock::now() + visible_delay;
-  if (visible_delay <= Clock::duration::zero()) {
+  // A tablet publishes its versions in order: a transaction committed after one still waiting
+  // for publish becomes visible after it, never before (StarRocks' publish version order).
+  for (const auto& [id, other] : txns_) {
+    if (other.get() != txn && other->state == TxnState::kCommitted && other->db == txn->db &&
+        other->table == txn->table && other->visible_at > txn->visible_at) {
+      txn->visible_at = other->visible_at;
+    }
+  }
+  if (txn->visible_at <= Clock::now()) {
     make_visible(txn);
   }
 }
