@@ -207,6 +207,12 @@ void check_starrocks_options(const config::OptionValues& o, const config::Locati
       diags.error(where, "sink.properties.format: '" + it->second + "' is not json or csv");
     }
   }
+  for (const auto& [k, v] : props) {
+    if (v.find_first_of("\r\n") != std::string::npos) {
+      diags.error(where, "sink.properties." + k +
+                             ": a header value cannot hold a line break; write \\n or \\x0a");
+    }
+  }
   for (const char* fixed : {"label", "db", "table", "columns", "strip_outer_array"}) {
     if (props.count(fixed) != 0) {
       diags.error(where,

@@ -32,8 +32,8 @@ struct SinkSettings {
   std::string label_prefix;
   Semantic semantic = Semantic::ExactlyOnce;
   BodyFormat format = BodyFormat::Json;
-  std::string column_separator = "\t";
-  std::string row_delimiter = "\n";
+  std::string column_separator = "\\t";  // StarRocks' notation, sent as the header value
+  std::string row_delimiter = "\\n";
   std::map<std::string, std::string> load_headers;  // sink.properties.* as Stream Load headers
   std::chrono::milliseconds connect_timeout{30000};
   std::chrono::milliseconds continue_timeout{30000};

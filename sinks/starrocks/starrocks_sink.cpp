@@ -1,5 +1,6 @@
 #include "sinks/starrocks/starrocks_sink.hpp"
 
+#include "sinks/starrocks/csv_encoder.hpp"
 #include "sinks/starrocks/json_encoder.hpp"
 #include "sinks/starrocks/starrocks_options.hpp"
 #include "sinks/starrocks/transaction_committer.hpp"
@@ -10,14 +11,19 @@ namespace {
 class StarRocksSink : public Sink {
  public:
   StarRocksSink(const SinkContext& ctx, const config::OptionValues& o)
-      : committer_(ctx.io, settings_from(o, ctx.pipeline)) {}
+      : settings_(settings_from(o, ctx.pipeline)), committer_(ctx.io, settings_) {}
 
   std::unique_ptr<RowEncoder> make_encoder(const TableSchema& schema) override {
+    if (settings_.format == BodyFormat::Csv) {
+      return std::make_unique<CsvRowEncoder>(schema, decode_separator(settings_.column_separator),
+                                             decode_separator(settings_.row_delimiter));
+    }
     return std::make_unique<JsonRowEncoder>(schema);
   }
   SinkCommitter& committer() override { return committer_; }
 
  private:
+  SinkSettings settings_;
   TransactionCommitter committer_;
 };
 

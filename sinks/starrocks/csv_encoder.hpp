@@ -1,0 +1,35 @@
+// CsvRowEncoder: one CSV record per row for a Primary Key table: the columns in schema order,
+// then __op (0 upsert, 1 delete), separated by `column_separator`, ended by `row_delimiter`
+// (every record ends with it, as successive loads of one transaction are concatenated). NULL is
+// \N. Without StarRocks' enclose/escape options CSV cannot carry a value that holds a separator,
+// so such a value stops the pipeline with an error naming the table and column (JSON, the
+// default format, carries every value). Thread: pipeline.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pipeline/sink.hpp"
+
+namespace starcdc::starrocks {
+
+class CsvRowEncoder : public RowEncoder {
+ public:
+  // Separators as the bytes they stand for (see decode_separator()).
+  CsvRowEncoder(const TableSchema& schema, std::string column_separator,
+                std::string row_delimiter);
+  void encode(const ChangeEvent& e, ByteBuffer& out) override;
+
+ private:
+  void append_text(std::string_view text, size_t column, ByteBuffer& out) const;
+
+  std::string table_;
+  std::vector<std::string> columns_;
+  std::string sep_;
+  std::string delim_;
+};
+
+// StarRocks' separator notation: "\t", "\n", "\xHH" hex escapes; anything else is literal.
+std::string decode_separator(const std::string& notation);
+
+}  // namespace starcdc::starrocks
