@@ -33,7 +33,8 @@ std::string decode_separator(const std::string& s) {
 
 CsvRowEncoder::CsvRowEncoder(const TableSchema& schema, std::string column_separator,
                              std::string row_delimiter)
-    : table_(schema.id().str()), sep_(std::move(column_separator)),
+    : table_(schema.id().str()),
+      sep_(std::move(column_separator)),
       delim_(std::move(row_delimiter)) {
   for (const auto& c : schema.columns()) {
     columns_.push_back(c.name);

@@ -16,8 +16,7 @@ namespace starcdc::starrocks {
 class CsvRowEncoder : public RowEncoder {
  public:
   // Separators as the bytes they stand for (see decode_separator()).
-  CsvRowEncoder(const TableSchema& schema, std::string column_separator,
-                std::string row_delimiter);
+  CsvRowEncoder(const TableSchema& schema, std::string column_separator, std::string row_delimiter);
   void encode(const ChangeEvent& e, ByteBuffer& out) override;
 
  private:

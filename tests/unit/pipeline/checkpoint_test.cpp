@@ -234,6 +234,29 @@ TEST_CASE("recovery commits a prepared epoch and marks it committed", "[checkpoi
   CHECK(coord.resume_position()->json() == pending.position.json());
 }
 
+TEST_CASE("a recorded transaction lost in the sink replays its epoch from the position before",
+          "[checkpoint]") {
+  test::TempDir dir;
+  asio::io_context io;
+  StateStore store(dir.path(), "orders");
+  CheckpointRecord pending = sample_record();
+  pending.previous_position = Position::from_json("{\"file\":\"mysql-bin.000042\",\"pos\":4}");
+  store.save(pending);
+  FakeCommitter committer(store);
+  committer.lose_recorded = true;
+  HandoffQueue queue(io, io, 1 << 20);
+  CheckpointCoordinator coord(committer, store, queue, "orders", store.load().take());
+  test::run_sync(io, coord.recover());
+  auto rec = store.load().take();
+  REQUIRE(rec);
+  CHECK(rec->committed);
+  CHECK(rec->position.json() == "{\"file\":\"mysql-bin.000042\",\"pos\":4}");
+  CHECK(rec->prepared.empty());
+  CHECK(rec->tables.at("shop.orders").rows == 100);  // the lost epoch is not counted
+  CHECK(coord.resume_position()->json() == rec->position.json());
+  CHECK(coord.next_epoch() == 42);  // new labels for the replay
+}
+
 TEST_CASE("the batcher cuts epochs at barriers and before schema changes", "[checkpoint]") {
   asio::io_context io;
   test::TempDir dir;
