@@ -1,6 +1,7 @@
 #include "pipeline/runtime.hpp"
 
 #include <chrono>
+#include <thread>
 
 #include "pipeline/batcher.hpp"
 #include "pipeline/checkpoint/coordinator.hpp"
@@ -43,6 +44,8 @@ const char* runtime_state_name(RuntimeState s) {
       return "recovering";
     case RuntimeState::Running:
       return "running";
+    case RuntimeState::Restarting:
+      return "restarting";
     case RuntimeState::Stopping:
       return "stopping";
     case RuntimeState::Stopped:
@@ -53,48 +56,42 @@ const char* runtime_state_name(RuntimeState s) {
   return "starting";
 }
 
+struct Runtime::Attempt {
+  asio::io_context pipeline{1};  // first: everything below may hold handlers on it
+  std::thread thread;
+  SchemaRegistry schemas;
+  std::unique_ptr<Sink> sink;
+  std::unique_ptr<Source> source;
+  std::unique_ptr<HandoffQueue> queue;
+  std::unique_ptr<Batcher> batcher;
+  std::unique_ptr<RouteStage> route;
+  std::unique_ptr<TableFilterStage> filter;
+  std::unique_ptr<CheckpointCoordinator> coordinator;
+  std::exception_ptr failure;  // the first failure of either thread
+
+  void stop_thread() {
+    pipeline.stop();
+    if (thread.joinable()) {
+      thread.join();
+    }
+  }
+  ~Attempt() { stop_thread(); }
+};
+
 Runtime::Runtime(const config::PipelineFile& file, const ConnectorRegistry& registry)
     : file_(file), registry_(registry) {}
 
-Runtime::~Runtime() {
-  if (pipeline_thread_.joinable()) {
-    pipeline_.stop();
-    pipeline_thread_.join();
-  }
-}
+Runtime::~Runtime() = default;
 
-const std::optional<CheckpointRecord>& Runtime::last_checkpoint() const {
-  static const std::optional<CheckpointRecord> kNone;
-  return coordinator_ ? coordinator_->last() : kNone;
+uint64_t Runtime::buffered_bytes() const {
+  return attempt_ && attempt_->queue ? attempt_->queue->bytes() : 0;
 }
-
-uint64_t Runtime::buffered_bytes() const { return queue_ ? queue_->bytes() : 0; }
 
 int Runtime::run() {
   try {
     store_ = std::make_unique<StateStore>(file_.state_dir, file_.name);
     store_->open_exclusive();
-    std::optional<CheckpointRecord> last = store_->load().take();
-
-    const SinkFactory* sink_factory = registry_.sink(file_.sink.type);
-    const SourceFactory* source_factory = registry_.source(file_.source.type);
-    STARCDC_CHECK(sink_factory != nullptr && source_factory != nullptr,
-                  "connector type not validated by the config loader");
-    sink_ = sink_factory->create(SinkContext{file_.name, control_}, file_.sink.options);
-    source_ = source_factory->create(SourceContext{file_.name, schemas_, pipeline_},
-                                     file_.source.options);
-
-    queue_ = std::make_unique<HandoffQueue>(pipeline_, control_,
-                                            file_.pipeline.get_bytes("buffer.max-bytes"));
-    coordinator_ = std::make_unique<CheckpointCoordinator>(sink_->committer(), *store_, *queue_,
-                                                           file_.name, std::move(last));
-    batcher_ = std::make_unique<Batcher>(*sink_, *queue_, coordinator_->next_epoch());
-    const auto mode = file_.pipeline.get_string("route-mode") == "FIRST_MATCH"
-                          ? RouteMode::FirstMatch
-                          : RouteMode::AllMatch;
-    route_ = std::make_unique<RouteStage>(*batcher_, RouteStage::rules_from(file_.routes), mode);
-    filter_ = std::make_unique<TableFilterStage>(*route_, patterns(file_.source.options, "tables"),
-                                                 patterns(file_.source.options, "tables.exclude"));
+    last_record_ = store_->load().take();
   } catch (const Error& e) {
     log::error(kComponent, "Cannot start the pipeline.",
                {{"error", std::string_view(e.what())},
@@ -102,89 +99,121 @@ int Runtime::run() {
                 {"hint", std::string_view(e.hint())}});
     return exit_code_for(e.kind());
   }
-
-  asio::co_spawn(control_, control_main(), [this](std::exception_ptr e) {
-    if (e) {
-      fail(e);
-    }
-  });
-  control_.run();
-  if (pipeline_thread_.joinable()) {
-    pipeline_.stop();
-    pipeline_thread_.join();
+  start_attempt();
+  if (!finished_) {
+    control_.run();
   }
+  attempt_.reset();
   return exit_code_;
 }
 
-asio::awaitable<void> Runtime::control_main() {
+void Runtime::start_attempt() {
+  auto a = std::make_unique<Attempt>();
+  try {
+    const SinkFactory* sink_factory = registry_.sink(file_.sink.type);
+    const SourceFactory* source_factory = registry_.source(file_.source.type);
+    STARCDC_CHECK(sink_factory != nullptr && source_factory != nullptr,
+                  "connector type not validated by the config loader");
+    a->sink = sink_factory->create(SinkContext{file_.name, control_}, file_.sink.options);
+    a->source = source_factory->create(SourceContext{file_.name, a->schemas, a->pipeline},
+                                       file_.source.options);
+    a->queue = std::make_unique<HandoffQueue>(a->pipeline, control_,
+                                              file_.pipeline.get_bytes("buffer.max-bytes"));
+    a->coordinator = std::make_unique<CheckpointCoordinator>(a->sink->committer(), *store_,
+                                                             *a->queue, file_.name, last_record_);
+    a->batcher = std::make_unique<Batcher>(*a->sink, *a->queue, a->coordinator->next_epoch());
+    const auto mode = file_.pipeline.get_string("route-mode") == "FIRST_MATCH"
+                          ? RouteMode::FirstMatch
+                          : RouteMode::AllMatch;
+    a->route =
+        std::make_unique<RouteStage>(*a->batcher, RouteStage::rules_from(file_.routes), mode);
+    a->filter =
+        std::make_unique<TableFilterStage>(*a->route, patterns(file_.source.options, "tables"),
+                                           patterns(file_.source.options, "tables.exclude"));
+  } catch (const Error& e) {
+    log::error(kComponent, "Cannot start the pipeline.",
+               {{"error", std::string_view(e.what())},
+                {"where", std::string_view(e.where())},
+                {"hint", std::string_view(e.hint())}});
+    finish(exit_code_for(e.kind()));
+    return;
+  }
+  attempt_ = std::move(a);
+  Attempt& attempt = *attempt_;
+  asio::co_spawn(control_, control_main(attempt),
+                 [this, &attempt](std::exception_ptr e) { control_done(attempt, e); });
+}
+
+asio::awaitable<void> Runtime::control_main(Attempt& a) {
   state_ = RuntimeState::Recovering;
-  co_await coordinator_->recover();
-  coordinator_->set_on_committed([this](const Position& p) {
-    if (on_checkpoint_ && coordinator_->last()) {
-      on_checkpoint_(*coordinator_->last());
+  co_await a.coordinator->recover();
+  last_record_ = a.coordinator->last();
+  a.coordinator->set_on_committed([this, &a](const Position& p) {
+    last_record_ = a.coordinator->last();
+    consecutive_failures_ = 0;
+    if (on_checkpoint_ && last_record_) {
+      on_checkpoint_(*last_record_);
     }
-    asio::post(pipeline_, [this, p] { source_->on_committed(p); });
+    asio::post(a.pipeline, [&a, p] { a.source->on_committed(p); });
   });
 
   // The pipeline thread starts only after recovery: the sink is settled, the position known.
-  asio::co_spawn(pipeline_, pipeline_main(), [this](std::exception_ptr e) {
+  asio::co_spawn(a.pipeline, pipeline_main(a), [this, &a](std::exception_ptr e) {
     if (e) {
-      asio::post(control_, [this, e] { fail(e); });
+      asio::post(control_, [this, &a, e] { pipeline_failed(a, e); });
     }
   });
-  pipeline_thread_ = std::thread([this] {
-    auto guard = asio::make_work_guard(pipeline_);
-    pipeline_.run();
+  a.thread = std::thread([&a] {
+    auto guard = asio::make_work_guard(a.pipeline);
+    a.pipeline.run();
   });
   state_ = stop_requested_ ? RuntimeState::Stopping : RuntimeState::Running;
-  log::info(
-      kComponent, "Pipeline running.",
-      {{"epoch", coordinator_->next_epoch()}, {"state_dir", std::string_view(file_.state_dir)}});
-  if (on_ready_) {
+  log::info(kComponent, "Pipeline running.",
+            {{"epoch", a.coordinator->next_epoch()},
+             {"state_dir", std::string_view(file_.state_dir)},
+             {"restarts", restarts_}});
+  if (on_ready_ && !ready_sent_) {
+    ready_sent_ = true;
     on_ready_();
   }
-  co_await coordinator_->run();
-  state_ = RuntimeState::Stopped;
-  log::info(kComponent, "Pipeline stopped after its final checkpoint.",
-            {{"epoch", coordinator_->last() ? coordinator_->last()->epoch : 0}});
-  finish(0);
+  co_await a.coordinator->run();
 }
 
-asio::awaitable<void> Runtime::pipeline_main() {
-  const std::optional<Position> resume = coordinator_->resume_position();
-  co_await source_->open(resume);
-  Emitter& head = *filter_;
+asio::awaitable<void> Runtime::pipeline_main(Attempt& a) {
+  const std::optional<Position> resume = a.coordinator->resume_position();
+  co_await a.source->open(resume);
+  Emitter& head = *a.filter;
   Position last_boundary = resume.value_or(Position());
   bool at_boundary = true;
   const auto interval = file_.pipeline.get_duration("checkpoint.interval");
   auto epoch_start = std::chrono::steady_clock::now();
-  const uint64_t budget = queue_->budget_bytes();
+  const uint64_t budget = a.queue->budget_bytes();
   uint64_t encoded_events = 0;
   auto& events_total =
       Metrics::global().counter("starcdc_source_events_total", "Change events read.");
 
   for (;;) {
     if (stop_requested_.load(std::memory_order_relaxed) && at_boundary) {
-      batcher_->cut(last_boundary, true);
+      a.batcher->cut(last_boundary, true);
       break;
     }
     // Size the poll so the budget holds afterwards: the room left divided by the mean encoded
     // size of an event so far. With less room than a minimal poll, wait for the sink.
-    uint64_t held = queue_->bytes() + batcher_->open_bytes();
+    uint64_t held = a.queue->bytes() + a.batcher->open_bytes();
     const uint64_t mean = encoded_events == 0
                               ? 256
-                              : std::max<uint64_t>(1, batcher_->encoded_bytes() / encoded_events);
+                              : std::max<uint64_t>(1, a.batcher->encoded_bytes() / encoded_events);
     if (held + kMinPollEvents * mean >= budget) {
-      co_await queue_->wait_below_low_watermark();
-      held = queue_->bytes() + batcher_->open_bytes();
+      co_await a.queue->wait_below_low_watermark();
+      held = a.queue->bytes() + a.batcher->open_bytes();
     }
     const uint64_t room = budget > held ? budget - held : 0;
     const uint64_t max_events = std::clamp<uint64_t>(room / mean, kMinPollEvents, kMaxPollEvents);
-    const uint64_t before = batcher_->events_in_epoch();
-    const uint64_t epoch_before = batcher_->epoch();
-    PollResult r = co_await source_->poll(head, max_events);
-    if (batcher_->epoch() == epoch_before) {
-      const uint64_t n = batcher_->events_in_epoch() - before;
+    const uint64_t before = a.batcher->events_in_epoch();
+    const uint64_t epoch_before = a.batcher->epoch();
+    PollResult r = co_await a.source->poll(head, max_events);
+    if (a.batcher->epoch() == epoch_before) {
+      const uint64_t n = a.batcher->events_in_epoch() - before;
       events_total.add(n);
       encoded_events += n;
     }
@@ -196,56 +225,111 @@ asio::awaitable<void> Runtime::pipeline_main() {
     }
     if (r.status == PollStatus::EndOfInput) {
       STARCDC_CHECK(at_boundary, "a source ended inside a transaction");
-      batcher_->cut(last_boundary, true);
+      a.batcher->cut(last_boundary, true);
       break;
     }
     const auto now = std::chrono::steady_clock::now();
     if (at_boundary && now - epoch_start >= interval) {
-      batcher_->cut(last_boundary, false);
+      a.batcher->cut(last_boundary, false);
       epoch_start = now;
     }
   }
-  co_await source_->close();
+  co_await a.source->close();
 }
 
 void Runtime::request_stop() {
   if (!stop_requested_.exchange(true)) {
     asio::post(control_, [this] {
+      log::info(kComponent, "Stopping: finishing the current transaction and checkpoint.");
+      if (!attempt_) {
+        finish(0);  // between attempts: nothing in flight, the checkpoint stands
+        return;
+      }
       if (state_ == RuntimeState::Running || state_ == RuntimeState::Recovering) {
         state_ = RuntimeState::Stopping;
       }
-      log::info(kComponent, "Stopping: finishing the current transaction and checkpoint.");
     });
   }
 }
 
-void Runtime::fail(std::exception_ptr e) {
-  if (finished_) {
+void Runtime::pipeline_failed(Attempt& a, std::exception_ptr e) {
+  if (attempt_.get() != &a || a.failure) {
     return;
   }
-  state_ = RuntimeState::Failed;
+  a.failure = e;
+  // The coordinator waits in the queue (or finishes the request at hand, then does): closing
+  // it ends the control side of the attempt, whose completion decides what happens next.
+  a.queue->close();
+  a.pipeline.stop();
+}
+
+void Runtime::control_done(Attempt& a, std::exception_ptr e) {
+  if (finished_ || attempt_.get() != &a) {
+    return;
+  }
+  std::exception_ptr failure = a.failure ? a.failure : e;
+  if (!failure) {
+    state_ = RuntimeState::Stopped;
+    log::info(kComponent, "Pipeline stopped after its final checkpoint.",
+              {{"epoch", last_record_ ? last_record_->epoch : 0}});
+    finish(0);
+    return;
+  }
   int code = 1;
+  bool transient = false;
+  std::string message;
   try {
-    std::rethrow_exception(e);
+    std::rethrow_exception(failure);
   } catch (const Error& err) {
     code = exit_code_for(err.kind());
-    log::error(kComponent, "Pipeline failed; stopping before any checkpoint past the error.",
-               {{"error", std::string_view(err.what())},
-                {"kind", error_kind_name(err.kind())},
-                {"where", std::string_view(err.where())},
-                {"hint", std::string_view(err.hint())}});
+    transient = err.kind() == ErrorKind::Transient;
+    message = err.what();
+    if (transient && !stop_requested_) {
+      log::warn(kComponent, "Pipeline failed; restarting from the last checkpoint.",
+                {{"error", std::string_view(err.what())},
+                 {"where", std::string_view(err.where())},
+                 {"hint", std::string_view(err.hint())}});
+    } else {
+      log::error(kComponent, "Pipeline failed; stopping before any checkpoint past the error.",
+                 {{"error", std::string_view(err.what())},
+                  {"kind", error_kind_name(err.kind())},
+                  {"where", std::string_view(err.where())},
+                  {"hint", std::string_view(err.hint())}});
+    }
   } catch (const std::exception& err) {
     log::error(kComponent, "Pipeline failed; stopping before any checkpoint past the error.",
                {{"error", std::string_view(err.what())}, {"kind", "internal"}});
   }
-  finish(code);
+  a.stop_thread();
+  if (!transient || stop_requested_) {
+    state_ = RuntimeState::Failed;
+    finish(code);
+    return;
+  }
+  // Tear the attempt down after whatever it posted to this thread has run, then start again.
+  state_ = RuntimeState::Restarting;
+  ++restarts_;
+  static auto& restarts = Metrics::global().counter(
+      "starcdc_pipeline_restarts_total", "Restarts of the pipeline from its last checkpoint.");
+  restarts.add();
+  const auto wait = std::chrono::seconds(1LL << std::min(consecutive_failures_++, 6));
+  asio::post(control_, [this, wait] {
+    end_attempt();
+    restart_timer_.expires_after(
+        std::min<std::chrono::steady_clock::duration>(wait, std::chrono::seconds(60)));
+    restart_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec && !finished_) {
+        start_attempt();
+      }
+    });
+  });
 }
+
+void Runtime::end_attempt() { attempt_.reset(); }
 
 void Runtime::abort(int code, const std::string& why) {
   log::error(kComponent, "Stopping at once.", {{"error", std::string_view(why)}});
-  if (state_ != RuntimeState::Failed) {
-    state_ = RuntimeState::Failed;
-  }
+  state_ = RuntimeState::Failed;
   finish(code);
 }
 
@@ -255,10 +339,13 @@ void Runtime::finish(int code) {
   }
   finished_ = true;
   exit_code_ = code;
-  if (queue_) {
-    queue_->close();
+  restart_timer_.cancel();
+  if (attempt_) {
+    if (attempt_->queue) {
+      attempt_->queue->close();
+    }
+    attempt_->pipeline.stop();
   }
-  pipeline_.stop();
   control_.stop();
 }
 

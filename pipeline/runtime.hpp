@@ -2,6 +2,12 @@
 // → sink) and owns both threads. Pipeline thread: source I/O, decoding, stages, encoding.
 // Control thread (the caller's): sink, checkpoints, state store, and whatever the daemon adds
 // (admin server, signals, watchdog) on control().
+//
+// A transient failure (Error kind Transient: StarRocks unreachable past the retries, the outcome
+// of a load unknown, a recorded transaction lost) does not end the process: the pipeline is torn
+// down and started again from the last checkpoint after a backoff (1 s doubling to 60 s, reset
+// by a committed checkpoint), as a Flink job restarts from its checkpoint. Other failures stop
+// the process with their exit code.
 #pragma once
 
 #include <atomic>
@@ -10,7 +16,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "config/pipeline_file.hpp"
 #include "pipeline/checkpoint/checkpoint_record.hpp"
@@ -20,14 +25,17 @@
 
 namespace starcdc {
 
-class Batcher;
-class CheckpointCoordinator;
-class HandoffQueue;
 class StateStore;
-class TableFilterStage;
-class RouteStage;
 
-enum class RuntimeState : uint8_t { Starting, Recovering, Running, Stopping, Stopped, Failed };
+enum class RuntimeState : uint8_t {
+  Starting,
+  Recovering,
+  Running,
+  Restarting,
+  Stopping,
+  Stopped,
+  Failed
+};
 const char* runtime_state_name(RuntimeState s);
 
 class Runtime {
@@ -39,14 +47,15 @@ class Runtime {
 
   asio::io_context& control() { return control_; }
 
-  // Called on the control thread: after recovery (the daemon sends READY=1) and after each
-  // committed epoch.
+  // Called on the control thread: once, after the first recovery (the daemon sends READY=1),
+  // and after each committed epoch.
   void set_on_ready(std::function<void()> f) { on_ready_ = std::move(f); }
   void set_on_checkpoint(std::function<void(const CheckpointRecord&)> f) {
     on_checkpoint_ = std::move(f);
   }
 
-  // Runs until the source ends, a stop completes, or a failure; returns the exit code.
+  // Runs until the source ends, a stop completes, or a failure that is not transient; returns
+  // the exit code.
   int run();
   // Thread: any. Finish the current transaction, commit a final checkpoint, stop.
   void request_stop();
@@ -56,36 +65,37 @@ class Runtime {
 
   // Thread: control.
   RuntimeState state() const { return state_; }
-  const std::optional<CheckpointRecord>& last_checkpoint() const;
+  const std::optional<CheckpointRecord>& last_checkpoint() const { return last_record_; }
   uint64_t buffered_bytes() const;
+  uint64_t restarts() const { return restarts_; }
   const std::string& pipeline() const { return file_.name; }
 
  private:
-  asio::awaitable<void> control_main();
-  asio::awaitable<void> pipeline_main();
-  void fail(std::exception_ptr e);  // thread: control
-  void finish(int code);            // thread: control
+  struct Attempt;  // what one run of the pipeline owns
+
+  void start_attempt();
+  asio::awaitable<void> control_main(Attempt& a);
+  asio::awaitable<void> pipeline_main(Attempt& a);
+  void pipeline_failed(Attempt& a, std::exception_ptr e);
+  void control_done(Attempt& a, std::exception_ptr e);
+  void end_attempt();
+  void finish(int code);
 
   const config::PipelineFile& file_;
   const ConnectorRegistry& registry_;
   asio::io_context control_{1};
-  asio::io_context pipeline_{1};
-  std::thread pipeline_thread_;
-
-  SchemaRegistry schemas_;
+  asio::steady_timer restart_timer_{control_};
   std::unique_ptr<StateStore> store_;
-  std::unique_ptr<Sink> sink_;
-  std::unique_ptr<Source> source_;
-  std::unique_ptr<HandoffQueue> queue_;
-  std::unique_ptr<Batcher> batcher_;
-  std::unique_ptr<RouteStage> route_;
-  std::unique_ptr<TableFilterStage> filter_;
-  std::unique_ptr<CheckpointCoordinator> coordinator_;
+  std::unique_ptr<Attempt> attempt_;
+  std::optional<CheckpointRecord> last_record_;
 
   std::function<void()> on_ready_;
   std::function<void(const CheckpointRecord&)> on_checkpoint_;
   std::atomic<bool> stop_requested_{false};
   RuntimeState state_ = RuntimeState::Starting;
+  bool ready_sent_ = false;
+  int consecutive_failures_ = 0;
+  uint64_t restarts_ = 0;
   int exit_code_ = 0;
   bool finished_ = false;
 };

@@ -55,16 +55,19 @@ DURING = {"BE restart (open transactions lost)"}
 
 def run_supervised(binary, cfg, work, name, max_restarts=8, during=None):
     """Runs to the end, restarting after exit 1 as systemd's Restart=on-failure would.
-    `during` is called once, 0.5 s into the first run."""
+    `during` is called once, 0.5 s into the first run. Returns (process restarts, restarts of
+    the pipeline inside the process)."""
     restarts = 0
+    inner = 0
     for attempt in range(max_restarts + 1):
         d = harness.Daemon(binary, cfg, os.path.join(work, f"{name}-{attempt}.log"))
         if during is not None and attempt == 0:
             time.sleep(0.5)
             during()
         code = d.wait(300)
+        inner += sum(1 for line in d.lines() if "restarting from the last checkpoint" in line)
         if code == 0:
-            return restarts
+            return restarts, inner
         assert code == 1, f"{name}: exit {code}:\n" + "\n".join(d.lines()[-10:])
         restarts += 1
         time.sleep(1)  # RestartSec
@@ -96,12 +99,12 @@ def main():
             cfg = pipeline(emu, work, name, "  sink.retry-interval: 200ms\n")
             if title in DURING:
                 posted = []
-                restarts = run_supervised(args.binary, cfg, work, name,
-                                          during=lambda: posted.append(emu.faults(rules)))
+                restarts, inner = run_supervised(args.binary, cfg, work, name,
+                                                 during=lambda: posted.append(emu.faults(rules)))
                 ids = posted[0]["ids"]
             else:
                 ids = emu.faults(rules)["ids"]
-                restarts = run_supervised(args.binary, cfg, work, name)
+                restarts, inner = run_supervised(args.binary, cfg, work, name)
             listed = {f["id"]: f for f in
                       json.loads(emu._call("GET", "/_emulator/faults"))["faults"]}
             # A rule used up is gone from the list; one still listed counts its hits.
@@ -111,7 +114,9 @@ def main():
             check_tables(emu, {t.replace("ods.", f"{name}.", 1): rows
                                for t, rows in expected.items()})
             committed = emu.stats()["committed_rows"] - before
-            print(f"{title}: {hits} injected, {restarts} restarts, {committed} rows committed")
+            print(f"{title}: {hits} injected, {inner} pipeline restarts in the process, "
+                  f"{restarts} process restarts, {committed} rows committed")
+            assert restarts == 0, f"{title}: the process had to be restarted"
             assert hits > 0, f"{title}: the fault never fired"
 
         # An outage the retries ride out: the FE is gone for a minute, the same process finishes.

@@ -57,10 +57,10 @@ TEST_CASE("MySQL types map to StarRocks types as Flink CDC maps them", "[starroc
 }
 
 TEST_CASE("CREATE TABLE puts the key first and quotes names and properties", "[starrocks]") {
-  TableSchema s(TableId{"shop", "orders"}, 1,
-                {Column{"note", "text", true}, Column{"id", "bigint", false},
-                 Column{"we`ird", "int", true}},
-                {1});
+  TableSchema s(
+      TableId{"shop", "orders"}, 1,
+      {Column{"note", "text", true}, Column{"id", "bigint", false}, Column{"we`ird", "int", true}},
+      {1});
   std::string err;
   auto sql = create_table_sql(s, TableId{"ods", "orders"}, 3, 4,
                               {{"replication_num", "1"}, {"x", "a\"b"}}, &err);
