@@ -348,14 +348,11 @@ std::optional<PipelineFile> load_pipeline_text(const std::string& text, const st
 std::optional<PipelineFile> load_pipeline_file(const std::string& path,
                                                const ConnectorCatalog& catalog,
                                                const EnvLookup& env, Diagnostics& diags) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.error(Location{path, 0, 0}, std::string("cannot read the file: ") + std::strerror(errno));
+  auto text = read_text_file(path, diags);
+  if (!text) {
     return std::nullopt;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return load_pipeline_text(ss.str(), path, catalog, env, diags);
+  return load_pipeline_text(*text, path, catalog, env, diags);
 }
 
 }  // namespace starcdc::config

@@ -95,7 +95,7 @@ std::optional<Node> parse_yaml(const std::string& text, const std::string& file,
   }
 }
 
-std::optional<Node> parse_yaml_file(const std::string& path, Diagnostics& diags) {
+std::optional<std::string> read_text_file(const std::string& path, Diagnostics& diags) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     diags.error(Location{path, 0, 0}, std::string("cannot read the file: ") + std::strerror(errno));
@@ -103,7 +103,7 @@ std::optional<Node> parse_yaml_file(const std::string& path, Diagnostics& diags)
   }
   std::ostringstream ss;
   ss << in.rdbuf();
-  return parse_yaml(ss.str(), path, diags);
+  return ss.str();
 }
 
 }  // namespace starcdc::config

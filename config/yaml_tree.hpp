@@ -39,7 +39,7 @@ struct MapEntry {
 // returns nullopt when the text is not YAML at all.
 std::optional<Node> parse_yaml(const std::string& text, const std::string& file,
                                Diagnostics& diags);
-// Reads and parses a file; an unreadable file is a diagnostic.
-std::optional<Node> parse_yaml_file(const std::string& path, Diagnostics& diags);
+// Reads a whole file; an unreadable file is a diagnostic.
+std::optional<std::string> read_text_file(const std::string& path, Diagnostics& diags);
 
 }  // namespace starcdc::config

@@ -2,14 +2,18 @@
 
 namespace starcdc::sink_common {
 
-JsonLinesEncoder::JsonLinesEncoder(const TableSchema& schema) {
+std::vector<std::string> json_object_keys(const TableSchema& schema) {
+  std::vector<std::string> keys;
   for (const auto& c : schema.columns()) {
     ByteBuffer b;
     append_json_string(b, c.name);
     b.push_back(':');
-    keys_.emplace_back(b.view());
+    keys.emplace_back(b.view());
   }
+  return keys;
 }
+
+JsonLinesEncoder::JsonLinesEncoder(const TableSchema& schema) : keys_(json_object_keys(schema)) {}
 
 void JsonLinesEncoder::image(const RowImage& img, ByteBuffer& out) const {
   out.push_back('{');

@@ -10,6 +10,9 @@
 
 namespace starcdc::sink_common {
 
+// `"name":` for each column of `schema`, escaped once, for encoders that write JSON objects.
+std::vector<std::string> json_object_keys(const TableSchema& schema);
+
 class JsonLinesEncoder : public RowEncoder {
  public:
   explicit JsonLinesEncoder(const TableSchema& schema);

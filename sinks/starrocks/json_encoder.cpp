@@ -1,15 +1,11 @@
 #include "sinks/starrocks/json_encoder.hpp"
 
+#include "sinks/common/json_lines_encoder.hpp"
+
 namespace starcdc::starrocks {
 
-JsonRowEncoder::JsonRowEncoder(const TableSchema& schema) {
-  for (const auto& c : schema.columns()) {
-    ByteBuffer b;
-    append_json_string(b, c.name);
-    b.push_back(':');
-    keys_.emplace_back(b.view());
-  }
-}
+JsonRowEncoder::JsonRowEncoder(const TableSchema& schema)
+    : keys_(sink_common::json_object_keys(schema)) {}
 
 void append_starrocks_json_value(const Value& v, ByteBuffer& out) {
   if (v.kind == ValueKind::Decimal) {
