@@ -24,16 +24,24 @@ bool contains(const std::string& text, const char* needle) {
   return strcasestr(text.c_str(), needle) != nullptr;
 }
 
-// Rejections that repeat however often the request is sent: bad data or a schema mismatch.
+// Rejections that repeat however often the request is sent: bad data.
 bool data_error(const LoadReply& r) {
   return contains(r.message, "too many filtered rows") ||
          contains(r.message, "primary key size exceed") ||
-         contains(r.message, "Only primary key table support partial update") ||
-         contains(r.message, "unknown table") || contains(r.message, "unknown database") ||
          contains(r.message, "Label format error");
 }
 
-bool access_error(const LoadReply& r) { return contains(r.message, "Access denied"); }
+// The table is not what the sink expects (missing, or not a Primary Key table): StarRocks
+// refuses the sink as configured, exit 3.
+bool schema_error(const LoadReply& r) {
+  return contains(r.message, "unknown table") || contains(r.message, "unknown database") ||
+         contains(r.message, "Only primary key table support partial update") ||
+         contains(r.message, "Unknown column");
+}
+
+bool access_error(const LoadReply& r) {
+  return contains(r.message, "Access denied") || schema_error(r);
+}
 
 TableId table_from(const std::string& name) {
   const auto dot = name.find('.');

@@ -94,11 +94,14 @@ def _check_tables(emu, expected, exact):
 
 
 def run_with_kills(binary, emu, work, name, rows, tables, every, kills, semantic, rnd,
-                   extra_sink=""):
+                   extra_sink="", insert_only=False):
     state = os.path.join(work, name + "-state")
     cfg = os.path.join(work, name + ".yaml")
     rate = max(rows // 5, 1000)
-    text = (SOURCE.format(tables=tables, rows=rows, rate=rate, every=every) + "sink:\n" +
+    source = SOURCE.format(tables=tables, rows=rows, rate=rate, every=every)
+    if insert_only:
+        source = source.replace("operations: mixed", "operations: insert-only")
+    text = (source + "sink:\n" +
             emu.sink_block(f"  sink.semantic: {semantic}\n  sink.label-prefix: {name}\n"
                            f"  sink.retry-interval: 100ms\n" + extra_sink) + ROUTE +
             PIPELINE.format(name=name, state=state, interval="150ms"))
@@ -185,6 +188,27 @@ def main():
                        "exactly-once", rnd, "  sink.properties.format: csv\n")
         check_tables(emu, expected)
         print("exactly-once with CSV bodies: 5 kills, every table equals the uninterrupted run")
+
+        # A Duplicate Key table keeps every row it receives: after 10 kills of an insert-only
+        # stream it must hold each row exactly once.
+        emu.sql("DROP DATABASE IF EXISTS ods")
+        emu.sql("CREATE DATABASE ods")
+        for t in range(args.tables):
+            emu.sql(f"CREATE TABLE ods.t_{t} (c0 BIGINT NOT NULL, c1 INT, c2 VARCHAR(192), "
+                    "c3 DECIMAL(12, 2), c4 DATETIME, c5 DOUBLE, c6 INT) DUPLICATE KEY (c0) "
+                    "DISTRIBUTED BY HASH (c0)")
+        dup_rows = args.rows // 2
+        run_with_kills(args.binary, emu, work, "dup", dup_rows, args.tables, 0, 10,
+                       "exactly-once", rnd, "", insert_only=True)
+        total = 0
+        for t in range(args.tables):
+            rows = emu.dump("ods", f"t_{t}")
+            keys = [r["c0"] for r in rows]
+            assert len(keys) == len(set(keys)), f"ods.t_{t}: {len(keys) - len(set(keys))} " \
+                "rows twice in the Duplicate Key table"
+            total += len(rows)
+        assert total == dup_rows, (total, dup_rows)
+        print(f"Duplicate Key tables: 10 kills, {total} rows, none twice")
         print("ok")
     finally:
         emu.stop()
