@@ -13,11 +13,12 @@ uint64_t chunk_size_for(uint64_t budget) {
 
 }  // namespace
 
-Batcher::Batcher(Sink& sink, HandoffQueue& queue, uint64_t first_epoch)
+Batcher::Batcher(Sink& sink, HandoffQueue& queue, uint64_t first_epoch, Position start)
     : sink_(sink),
       queue_(queue),
       chunk_bytes_(chunk_size_for(queue.budget_bytes())),
-      epoch_(first_epoch) {}
+      epoch_(first_epoch),
+      last_cut_(std::move(start)) {}
 
 Batcher::EncoderSlot& Batcher::slot_for(const TableSchema* schema) {
   if (schema == last_schema_) {
@@ -79,6 +80,10 @@ void Batcher::flush_all() {
 }
 
 void Batcher::cut(const Position& position, bool final) {
+  if (events_in_epoch_ == 0 && position == last_cut_ && !final) {
+    return;
+  }
+  last_cut_ = position;
   flush_all();
   Barrier barrier;
   barrier.epoch = epoch_;

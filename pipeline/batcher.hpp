@@ -18,14 +18,17 @@ namespace starcdc {
 
 class Batcher : public Emitter {
  public:
-  // `first_epoch` is the epoch the next events belong to (last committed + 1).
-  Batcher(Sink& sink, HandoffQueue& queue, uint64_t first_epoch);
+  // `first_epoch` is the epoch the next events belong to (last committed + 1); `start` the
+  // position the source resumes from.
+  Batcher(Sink& sink, HandoffQueue& queue, uint64_t first_epoch, Position start = {});
 
   void event(const ChangeEvent& e) override;
   // Ends the epoch at `c.position_before` (if it holds anything), then queues the change.
   void schema_change(const SchemaChange& c) override;
 
-  // Ends the current epoch at `position`: flushes every open buffer and queues a Barrier.
+  // Ends the current epoch at `position`: flushes every open buffer and queues a Barrier. An
+  // epoch with no events that ends where the last one did is no epoch: nothing is queued and
+  // its number is kept, so recorded epochs stay dense (recovery finds leftovers at last + 1).
   void cut(const Position& position, bool final);
 
   uint64_t epoch() const { return epoch_; }
@@ -53,6 +56,7 @@ class Batcher : public Emitter {
   HandoffQueue& queue_;
   const uint64_t chunk_bytes_;
   uint64_t epoch_;
+  Position last_cut_;
   uint64_t open_bytes_ = 0;
   uint64_t encoded_bytes_ = 0;
   uint64_t events_in_epoch_ = 0;

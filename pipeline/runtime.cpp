@@ -110,6 +110,9 @@ int Runtime::run() {
 void Runtime::start_attempt() {
   auto a = std::make_unique<Attempt>();
   try {
+    // The record on disk, not the last one this process saw committed: a failed attempt may
+    // have passed the commit point of an epoch it then could not commit.
+    last_record_ = store_->load().take();
     const SinkFactory* sink_factory = registry_.sink(file_.sink.type);
     const SourceFactory* source_factory = registry_.source(file_.source.type);
     STARCDC_CHECK(sink_factory != nullptr && source_factory != nullptr,
@@ -121,7 +124,8 @@ void Runtime::start_attempt() {
                                               file_.pipeline.get_bytes("buffer.max-bytes"));
     a->coordinator = std::make_unique<CheckpointCoordinator>(a->sink->committer(), *store_,
                                                              *a->queue, file_.name, last_record_);
-    a->batcher = std::make_unique<Batcher>(*a->sink, *a->queue, a->coordinator->next_epoch());
+    a->batcher = std::make_unique<Batcher>(*a->sink, *a->queue, a->coordinator->next_epoch(),
+                                           a->coordinator->resume_position().value_or(Position()));
     const auto mode = file_.pipeline.get_string("route-mode") == "FIRST_MATCH"
                           ? RouteMode::FirstMatch
                           : RouteMode::AllMatch;
@@ -136,6 +140,10 @@ void Runtime::start_attempt() {
                 {"where", std::string_view(e.where())},
                 {"hint", std::string_view(e.hint())}});
     finish(exit_code_for(e.kind()));
+    return;
+  } catch (const std::exception& e) {
+    log::error(kComponent, "Cannot start the pipeline.", {{"error", std::string_view(e.what())}});
+    finish(1);
     return;
   }
   attempt_ = std::move(a);
@@ -241,7 +249,7 @@ void Runtime::request_stop() {
   if (!stop_requested_.exchange(true)) {
     asio::post(control_, [this] {
       log::info(kComponent, "Stopping: finishing the current transaction and checkpoint.");
-      if (!attempt_) {
+      if (!attempt_ || state_ == RuntimeState::Restarting) {
         finish(0);  // between attempts: nothing in flight, the checkpoint stands
         return;
       }
@@ -268,6 +276,12 @@ void Runtime::control_done(Attempt& a, std::exception_ptr e) {
     return;
   }
   std::exception_ptr failure = a.failure ? a.failure : e;
+  if (failure && !a.failure) {
+    // Failed on this side: a late failure posted by the pipeline thread must see it and do
+    // nothing (the queue is closed here, before anything is torn down).
+    a.failure = failure;
+    a.queue->close();
+  }
   if (!failure) {
     state_ = RuntimeState::Stopped;
     log::info(kComponent, "Pipeline stopped after its final checkpoint.",

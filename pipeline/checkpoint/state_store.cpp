@@ -315,8 +315,12 @@ void StateStore::save(const CheckpointRecord& record) {
   if (dfd < 0) {
     throw Error(ErrorKind::Internal, "cannot open the state directory: " + errno_text(), dir_, "");
   }
-  fsync_or_throw(dfd, dir_);
+  const int rc = ::fsync(dfd);
   ::close(dfd);
+  if (rc != 0) {
+    throw Error(ErrorKind::Internal, "cannot fsync the state directory: " + errno_text(), dir_,
+                "check the state directory's file system");
+  }
 }
 
 }  // namespace starcdc

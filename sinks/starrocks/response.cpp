@@ -7,6 +7,11 @@ namespace starcdc::starrocks {
 namespace {
 
 const rapidjson::Value* member(const rapidjson::Value& obj, const char* name) {
+  // The exact spelling first: FE REST replies carry both `message` ("OK") and `msg` (the real
+  // text), and BE replies `Message`.
+  if (auto it = obj.FindMember(name); it != obj.MemberEnd()) {
+    return &it->value;
+  }
   for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
     if (it->name.IsString() && strcasecmp(it->name.GetString(), name) == 0) {
       return &it->value;
@@ -76,7 +81,7 @@ LoadReply parse_reply(int http_status, const std::string& body) {
   }
   r.parsed = true;
   r.status = string_of(d, "Status");
-  r.message = string_of(d, "Message");
+  r.message = d.HasMember("Message") ? string_of(d, "Message") : std::string();
   if (r.message.empty()) {
     r.message = string_of(d, "msg");
     if (r.message == "Success") {

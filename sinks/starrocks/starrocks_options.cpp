@@ -228,7 +228,15 @@ SinkSettings settings_from(const config::OptionValues& o, const std::string& pip
   parse_host_list(o.get_string("jdbc-url"), true, &s.fe_sql, &error);
   s.username = o.get_string("username");
   s.password = o.get_string("password");
-  s.label_prefix = o.has("sink.label-prefix") ? o.get_string("sink.label-prefix") : pipeline;
+  if (o.has("sink.label-prefix")) {
+    s.label_prefix = o.get_string("sink.label-prefix");
+  } else {
+    // The pipeline name, made a valid label part ("orders.prod" → "orders_prod").
+    for (char c : pipeline.substr(0, 64)) {
+      const bool ok = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+      s.label_prefix.push_back(ok ? c : '_');
+    }
+  }
   s.semantic = o.get_string("sink.semantic") == "at-least-once" ? Semantic::AtLeastOnce
                                                                 : Semantic::ExactlyOnce;
   for (const auto& [k, v] : o.get_prefixed("sink.properties.")) {

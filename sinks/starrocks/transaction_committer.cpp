@@ -216,7 +216,7 @@ asio::awaitable<void> TransactionCommitter::begin(OpenTxn& txn) {
     if (r.status_is("LABEL_ALREADY_EXISTS") || r.status_is("Label Already Exists")) {
       // Begun before: by a run that crashed after beginning it (its rows are not ours to keep),
       // or by this run when the reply got lost. Either way: roll it back and begin afresh.
-      const std::string state = co_await settled_state(txn.table.database, txn.label);
+      const std::string state = co_await state_of(txn.table.database, txn.label);
       if (state == "COMMITTED" || state == "VISIBLE") {
         throw Error(ErrorKind::Data,
                     "label " + txn.label +
@@ -233,6 +233,7 @@ asio::awaitable<void> TransactionCommitter::begin(OpenTxn& txn) {
       if (attempt >= settings_.max_retries) {
         throw_rejected(txn.table, txn.label, "begin", r);
       }
+      co_await backoff(attempt, "begin " + txn.label, r.describe());
       continue;
     }
     if (access_error(r) || data_error(r) || attempt >= settings_.max_retries) {
@@ -444,15 +445,29 @@ asio::awaitable<bool> TransactionCommitter::recover(const CheckpointRecord* last
   }
   bool intact = true;
   if (!last->committed) {
+    // First the labels StarRocks lost: ABORTED, or UNKNOWN when a commit cannot settle it (an
+    // FE that still remembers the label may). If any is lost the epoch is replayed, so its
+    // PREPARED transactions are rolled back rather than committed (committing them would apply
+    // their rows twice in Duplicate Key tables).
+    std::vector<std::pair<const PreparedTxn*, std::string>> pending;
     for (const auto& t : last->prepared) {
-      const std::string state = co_await settled_state(t.table.database, t.label);
-      if (state == "COMMITTED" || state == "VISIBLE") {
-        continue;
+      std::string state = co_await settled_state(t.table.database, t.label);
+      if (state == "UNKNOWN" && co_await commit_one(t.table, t.label)) {
+        state = "COMMITTED";
       }
-      // PREPARED: commit it. ABORTED or UNKNOWN: a commit may still settle it on an FE that
-      // remembers the label; if not, the epoch is lost.
-      if (co_await commit_one(t.table, t.label)) {
-        starrocks_events::recorded_transaction_committed(t.label, state);
+      if (state == "ABORTED" || state == "UNKNOWN") {
+        starrocks_events::recorded_transaction_lost(t.label, state);
+        intact = false;
+      } else if (state != "COMMITTED" && state != "VISIBLE") {
+        pending.emplace_back(&t, state);
+      }
+    }
+    for (const auto& [t, state] : pending) {
+      if (!intact) {
+        starrocks_events::lingering_rolled_back(t->table.str(), t->label, state);
+        co_await rollback(t->table, t->label);
+      } else if (co_await commit_one(t->table, t->label)) {
+        starrocks_events::recorded_transaction_committed(t->label, state);
       } else {
         intact = false;
       }
@@ -467,6 +482,7 @@ asio::awaitable<bool> TransactionCommitter::recover(const CheckpointRecord* last
     tables.insert(t.table);
   }
   for (const auto& table : tables) {
+    // Epochs are dense: whatever was begun after the record belongs to epoch + 1.
     const std::string label = make_label(settings_.label_prefix, table, last->epoch + 1);
     const std::string state = co_await state_of(table.database, label);
     if (state == "PREPARE" || state == "PREPARED") {

@@ -309,6 +309,27 @@ TEST_CASE("the batcher cuts epochs at barriers and before schema changes", "[che
                                           "barrier e8 {\"row\":4}", "schema db.a"});
 }
 
+TEST_CASE("an epoch with no events that ends where the last one did is no epoch", "[checkpoint]") {
+  asio::io_context io;
+  test::TempDir dir;
+  StateStore store(dir.path(), "p");
+  FakeCommitter committer(store);
+  TestSink sink(committer);
+  HandoffQueue queue(io, io, 1 << 20);
+  Batcher batcher(sink, queue, 5, Position::from_json("{\"row\":10}"));
+  batcher.cut(Position::from_json("{\"row\":10}"), false);  // nothing happened
+  CHECK(batcher.epoch() == 5);
+  SchemaChange c;
+  c.table = TableId{"db", "a"};
+  c.position_before = Position::from_json("{\"row\":10}");
+  batcher.schema_change(c);  // no barrier before it either
+  CHECK(batcher.epoch() == 5);
+  batcher.cut(Position::from_json("{\"row\":12}"), false);  // the position moved: an epoch
+  CHECK(batcher.epoch() == 6);
+  batcher.cut(Position::from_json("{\"row\":12}"), true);  // the final barrier always goes
+  CHECK(batcher.epoch() == 7);
+}
+
 TEST_CASE("the batcher flushes a table's buffer as a chunk at the chunk size", "[checkpoint]") {
   asio::io_context io;
   test::TempDir dir;
