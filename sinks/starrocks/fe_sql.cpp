@@ -124,10 +124,15 @@ struct FeSql::Impl {
               std::string("lost the StarRocks FE connection during ") + what + ": " + e.what(),
               statement, "check the FE");
         }
-        throw Error(ErrorKind::Data,
-                    std::string("StarRocks rejected ") + what + ": " + e.what() + " (error " +
-                        std::to_string(code) + ")",
-                    statement, "");
+        const std::string text = e.what();
+        // Refusals that pass: another ALTER job still running, an FE electing a leader.
+        const bool passing = text.find("is not NORMAL") != std::string::npos ||
+                             text.find("not ready") != std::string::npos ||
+                             text.find("leader") != std::string::npos;
+        throw Error(
+            passing ? ErrorKind::Transient : ErrorKind::Data,
+            "StarRocks rejected " + what + ": " + text + " (error " + std::to_string(code) + ")",
+            statement, passing ? "the pipeline retries from its last checkpoint" : "");
       }
     }
   }

@@ -43,6 +43,18 @@ bool access_error(const LoadReply& r) {
   return contains(r.message, "Access denied") || schema_error(r);
 }
 
+// A SQL string literal: quotes and backslashes escaped.
+std::string sql_literal(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') {
+      out.push_back('\\');
+    }
+    out.push_back(c);
+  }
+  return out + "'";
+}
+
 TableId table_from(const std::string& name) {
   const auto dot = name.find('.');
   return TableId{name.substr(0, dot), dot == std::string::npos ? "" : name.substr(dot + 1)};
@@ -493,13 +505,22 @@ asio::awaitable<bool> TransactionCommitter::recover(const CheckpointRecord* last
   co_return intact;
 }
 
+asio::awaitable<bool> TransactionCommitter::column_exists(TableId table, std::string column) {
+  auto rows = co_await sql_.query(
+      "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+          sql_literal(table.database) + " AND TABLE_NAME = " + sql_literal(table.table) +
+          " AND COLUMN_NAME = " + sql_literal(column),
+      "information_schema.COLUMNS of " + table.str());
+  co_return !rows.empty();
+}
+
 asio::awaitable<void> TransactionCommitter::wait_alter_finished(TableId table) {
   const auto deadline = std::chrono::steady_clock::now() + settings_.schema_change_timeout;
   for (;;) {
-    auto rows = co_await sql_.query("SHOW ALTER TABLE COLUMN FROM " +
-                                        quote_identifier(table.database) + " WHERE TableName = '" +
-                                        table.table + "' ORDER BY JobId DESC LIMIT 1",
-                                    "SHOW ALTER TABLE COLUMN for " + table.str());
+    auto rows = co_await sql_.query(
+        "SHOW ALTER TABLE COLUMN FROM " + quote_identifier(table.database) +
+            " WHERE TableName = " + sql_literal(table.table) + " ORDER BY JobId DESC LIMIT 1",
+        "SHOW ALTER TABLE COLUMN for " + table.str());
     // Columns: JobId, TableName, CreateTime, FinishTime, IndexName, IndexId, OriginIndexId,
     // SchemaVersion, TransactionId, State, Msg, ...
     if (rows.empty() || rows[0].size() < 11) {
@@ -547,11 +568,7 @@ asio::awaitable<void> TransactionCommitter::apply(SchemaChange change) {
       break;
     }
     case SchemaChangeKind::AddColumn: {
-      auto existing = co_await sql_.query(
-          "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + t.database +
-              "' AND TABLE_NAME = '" + t.table + "' AND COLUMN_NAME = '" + change.column + "'",
-          "information_schema.COLUMNS of " + t.str());
-      if (!existing.empty()) {
+      if (co_await column_exists(t, change.column)) {
         co_return;  // applied before a restart
       }
       auto mapped = map_type(change.definition, false, settings_.char_bytes, &error);
@@ -565,11 +582,17 @@ asio::awaitable<void> TransactionCommitter::apply(SchemaChange change) {
       break;
     }
     case SchemaChangeKind::DropColumn:
+      if (!co_await column_exists(t, change.column)) {
+        co_return;  // dropped before a restart
+      }
       statement = "ALTER TABLE " + qualified + " DROP COLUMN " + quote_identifier(change.column);
       co_await sql_.execute(statement, "ALTER TABLE " + t.str());
       co_await wait_alter_finished(t);
       break;
     case SchemaChangeKind::RenameColumn:
+      if (!co_await column_exists(t, change.column) && co_await column_exists(t, change.new_name)) {
+        co_return;  // renamed before a restart
+      }
       statement = "ALTER TABLE " + qualified + " RENAME COLUMN " + quote_identifier(change.column) +
                   " TO " + quote_identifier(change.new_name);
       co_await sql_.execute(statement, "ALTER TABLE " + t.str());

@@ -42,6 +42,7 @@ class TransactionCommitter : public SinkCommitter {
   asio::awaitable<std::string> settled_state(std::string database, std::string label);
   asio::awaitable<void> backoff(int attempt, std::string what, std::string error);
   asio::awaitable<void> wait_alter_finished(TableId table);
+  asio::awaitable<bool> column_exists(TableId table, std::string column);
 
   Headers load_headers_for(const TableSchema* schema) const;
   std::vector<std::string_view> framed(const LoadChunk& chunk) const;
