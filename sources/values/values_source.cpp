@@ -120,13 +120,14 @@ class ValuesSource : public Source {
                 std::chrono::duration<double>(wait_s)),
             kMaxIdleWait));
         co_await timer_.async_wait(asio::use_awaitable);
-        co_return PollResult{PollStatus::Idle, position_at(next_)};
+        co_return PollResult{PollStatus::Idle, boundary()};
       }
       budget = std::min(budget, allowed - next_);
     }
     const uint64_t start = next_;
-    // Whole transactions only: a poll ends at a transaction boundary.
-    while (next_ - start < budget || next_ % txn_size_ != 0) {
+    // A poll ends at a transaction boundary when the budget allows, else wherever the budget
+    // runs out (the runtime then keeps polling before it places a barrier).
+    while (next_ - start < budget || (next_ % txn_size_ != 0 && next_ - start < 4 * budget)) {
       if (total_ != 0 && next_ >= total_) {
         break;
       }
@@ -136,7 +137,15 @@ class ValuesSource : public Source {
         emit_inline(out);
       }
     }
-    co_return PollResult{PollStatus::Progress, position_at(next_)};
+    co_return PollResult{PollStatus::Progress, boundary()};
+  }
+
+  // The position after the last event, if it ended a transaction (or the input).
+  std::optional<Position> boundary() const {
+    if (next_ % txn_size_ == 0 || (total_ != 0 && next_ >= total_)) {
+      return position_at(next_);
+    }
+    return std::nullopt;
   }
 
   void on_committed(const Position& p) override {
