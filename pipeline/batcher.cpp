@@ -31,16 +31,49 @@ Batcher::EncoderSlot& Batcher::slot_for(const TableSchema* schema) {
       buf = std::make_unique<TableBuffer>();
       buf->table = schema->id();
     }
-    it = encoders_.emplace(schema, EncoderSlot{sink_.make_encoder(*schema), buf.get()}).first;
+    auto encoder = sink_.make_encoder(*schema);
+    const bool fit = encoder->deletes_fit_any_columns();
+    it = encoders_.emplace(schema, EncoderSlot{std::move(encoder), buf.get(), fit}).first;
   }
   last_schema_ = schema;
   last_slot_ = &it->second;
   return it->second;
 }
 
+void Batcher::match_columns(const EncoderSlot& slot, const ChangeEvent& e, TableBuffer& b) {
+  if (e.op == Op::Delete && slot.deletes_fit_any) {
+    return;
+  }
+  // The columns the encoded row carries: the before image of a delete; for an upsert the after
+  // image plus the key (see upsert_value()).
+  const size_t n = e.schema->columns().size();
+  columns_scratch_.assign((n + 63) / 64, 0);
+  bool all = true;
+  for (size_t i = 0; i < n; ++i) {
+    const bool has = e.op == Op::Delete ? e.before.present.has(i) : upsert_value(e, i) != nullptr;
+    if (has) {
+      columns_scratch_[i / 64] |= uint64_t{1} << (i % 64);
+    } else {
+      all = false;
+    }
+  }
+  if (all) {
+    columns_scratch_.clear();
+  }
+  if (columns_scratch_ == b.columns) {
+    return;
+  }
+  flush(b);
+  b.columns = columns_scratch_;
+}
+
 void Batcher::event(const ChangeEvent& e) {
   EncoderSlot& slot = slot_for(e.schema);
   TableBuffer& b = *slot.buffer;
+  if (b.schema != e.schema || e.before.present.words != nullptr ||
+      e.after.present.words != nullptr || !b.columns.empty()) {
+    match_columns(slot, e, b);
+  }
   const uint64_t before = b.bytes.size();
   slot.encoder->encode(e, b.bytes);
   b.schema = e.schema;
@@ -65,6 +98,7 @@ void Batcher::flush(TableBuffer& b) {
   chunk.schema = b.schema;
   chunk.epoch = epoch_;
   chunk.rows = b.rows;
+  chunk.columns = b.columns;
   open_bytes_ -= b.bytes.size();
   chunk.bytes = std::move(b.bytes);
   b.bytes =

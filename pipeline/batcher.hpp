@@ -43,11 +43,15 @@ class Batcher : public Emitter {
     const TableSchema* schema = nullptr;  // of the rows in `bytes`
     ByteBuffer bytes;
     uint64_t rows = 0;
+    std::vector<uint64_t> columns;  // of the rows in `bytes` (see LoadChunk::columns)
   };
   struct EncoderSlot {
     std::unique_ptr<RowEncoder> encoder;
     TableBuffer* buffer;
+    bool deletes_fit_any = false;
   };
+  // Flushes `b` first when `e` carries another column set than the rows in it.
+  void match_columns(const EncoderSlot& slot, const ChangeEvent& e, TableBuffer& b);
   EncoderSlot& slot_for(const TableSchema* schema);
   void flush(TableBuffer& b);
   void flush_all();
@@ -65,6 +69,7 @@ class Batcher : public Emitter {
   std::unordered_map<const TableSchema*, EncoderSlot> encoders_;
   const TableSchema* last_schema_ = nullptr;
   EncoderSlot* last_slot_ = nullptr;
+  std::vector<uint64_t> columns_scratch_;
 };
 
 }  // namespace starcdc

@@ -159,6 +159,7 @@ asio::awaitable<void> Runtime::control_main(Attempt& a) {
   a.coordinator->set_on_committed([this, &a](const Position& p) {
     last_record_ = a.coordinator->last();
     consecutive_failures_ = 0;
+    maybe_speed_up();
     if (on_checkpoint_ && last_record_) {
       on_checkpoint_(*last_record_);
     }
@@ -193,7 +194,7 @@ asio::awaitable<void> Runtime::pipeline_main(Attempt& a) {
   Emitter& head = *a.filter;
   Position last_boundary = resume.value_or(Position());
   bool at_boundary = true;
-  const auto interval = file_.pipeline.get_duration("checkpoint.interval");
+  const auto base_interval = file_.pipeline.get_duration("checkpoint.interval");
   auto epoch_start = std::chrono::steady_clock::now();
   const uint64_t budget = a.queue->budget_bytes();
   uint64_t encoded_events = 0;
@@ -237,7 +238,7 @@ asio::awaitable<void> Runtime::pipeline_main(Attempt& a) {
       break;
     }
     const auto now = std::chrono::steady_clock::now();
-    if (at_boundary && now - epoch_start >= interval) {
+    if (at_boundary && now - epoch_start >= base_interval * pace_.load(std::memory_order_relaxed)) {
       a.batcher->cut(last_boundary, false);
       epoch_start = now;
     }
@@ -296,7 +297,10 @@ void Runtime::control_done(Attempt& a, std::exception_ptr e) {
     std::rethrow_exception(failure);
   } catch (const Error& err) {
     code = exit_code_for(err.kind());
-    transient = err.kind() == ErrorKind::Transient;
+    transient = err.kind() == ErrorKind::Transient || err.kind() == ErrorKind::Overloaded;
+    if (err.kind() == ErrorKind::Overloaded) {
+      slow_down();
+    }
     message = err.what();
     if (transient && !stop_requested_) {
       log::warn(kComponent, "Pipeline failed; restarting from the last checkpoint.",
@@ -340,6 +344,51 @@ void Runtime::control_done(Attempt& a, std::exception_ptr e) {
 }
 
 void Runtime::end_attempt() { attempt_.reset(); }
+
+namespace {
+
+constexpr uint32_t kMaxPace = 64;
+constexpr auto kQuietBeforeSpeedUp = std::chrono::seconds(60);
+
+Gauge& pace_gauge() {
+  static auto& g = Metrics::global().gauge(
+      "starcdc_pipeline_checkpoint_interval_seconds",
+      "The checkpoint interval in use: checkpoint.interval, widened while the sink reports a "
+      "rate limit.");
+  return g;
+}
+
+}  // namespace
+
+void Runtime::slow_down() {
+  const uint32_t pace = std::min(pace_.load() * 2, kMaxPace);
+  pace_.store(pace);
+  paced_at_ = std::chrono::steady_clock::now();
+  const auto interval = file_.pipeline.get_duration("checkpoint.interval") * pace;
+  pace_gauge().set(std::chrono::duration<double>(interval).count());
+  log::warn(kComponent,
+            "The sink is over a rate limit; widening the checkpoint interval so each table gets "
+            "fewer, larger transactions.",
+            {{"checkpoint_interval_ms",
+              std::chrono::duration_cast<std::chrono::milliseconds>(interval).count()},
+             {"factor", pace}});
+}
+
+void Runtime::maybe_speed_up() {
+  const uint32_t pace = pace_.load();
+  const auto now = std::chrono::steady_clock::now();
+  if (pace <= 1 || now - paced_at_ < kQuietBeforeSpeedUp) {
+    return;
+  }
+  pace_.store(pace / 2);
+  paced_at_ = now;
+  const auto interval = file_.pipeline.get_duration("checkpoint.interval") * (pace / 2);
+  pace_gauge().set(std::chrono::duration<double>(interval).count());
+  log::info(kComponent, "No rate limit for a minute; narrowing the checkpoint interval.",
+            {{"checkpoint_interval_ms",
+              std::chrono::duration_cast<std::chrono::milliseconds>(interval).count()},
+             {"factor", pace / 2}});
+}
 
 void Runtime::abort(int code, const std::string& why) {
   log::error(kComponent, "Stopping at once.", {{"error", std::string_view(why)}});

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -80,6 +81,10 @@ class Runtime {
   void control_done(Attempt& a, std::exception_ptr e);
   void end_attempt();
   void finish(int code);
+  // Thread: control. A sink rate limit was hit: widen the checkpoint interval (fewer, larger
+  // transactions); after a quiet minute it narrows again, one halving per committed epoch.
+  void slow_down();
+  void maybe_speed_up();
 
   const config::PipelineFile& file_;
   const ConnectorRegistry& registry_;
@@ -95,6 +100,9 @@ class Runtime {
   RuntimeState state_ = RuntimeState::Starting;
   bool ready_sent_ = false;
   int consecutive_failures_ = 0;
+  // The checkpoint interval is checkpoint.interval times this (read by the pipeline thread).
+  std::atomic<uint32_t> pace_{1};
+  std::chrono::steady_clock::time_point paced_at_{};
   uint64_t restarts_ = 0;
   int exit_code_ = 0;
   bool finished_ = false;

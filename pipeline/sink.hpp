@@ -22,6 +22,9 @@ class RowEncoder {
  public:
   virtual ~RowEncoder() = default;
   virtual void encode(const ChangeEvent& e, ByteBuffer& out) = 0;
+  // True when a delete can share a load with rows of any column set (it names its row by key,
+  // whatever else it carries); false when every row of a load must have the same columns.
+  virtual bool deletes_fit_any_columns() const { return false; }
 };
 
 // Encoded rows of one sink table in one epoch; several chunks may make up one epoch's table data.
@@ -30,6 +33,10 @@ struct LoadChunk {
   const TableSchema* schema = nullptr;  // the rows' shape (one per table and epoch)
   uint64_t epoch = 0;
   uint64_t rows = 0;
+  // The columns every row carries, as ColumnMask words; empty = all of them. Row images from
+  // binlog_row_image=MINIMAL/NOBLOB carry fewer: a run of rows with one column set is one chunk
+  // (a partial update in StarRocks).
+  std::vector<uint64_t> columns;
   ByteBuffer bytes;
 };
 

@@ -12,6 +12,8 @@ const char* error_kind_name(ErrorKind kind) {
       return "data";
     case ErrorKind::Transient:
       return "transient";
+    case ErrorKind::Overloaded:
+      return "overloaded";
     case ErrorKind::Internal:
       return "internal";
   }
@@ -26,6 +28,7 @@ int exit_code_for(ErrorKind kind) {
       return 3;
     case ErrorKind::Data:
     case ErrorKind::Transient:
+    case ErrorKind::Overloaded:
     case ErrorKind::Internal:
       return 1;
   }

@@ -7,11 +7,12 @@
 namespace starcdc {
 
 enum class ErrorKind : unsigned char {
-  Config,     // exit 2: the configuration is wrong
-  Refused,    // exit 3: a source or sink refused us (auth, privilege, binlog off, purged position)
-  Data,       // exit 1: undecodable row or message, incompatible schema
-  Transient,  // retried; never ends the process by itself
-  Internal,   // exit 1: our bug
+  Config,      // exit 2: the configuration is wrong
+  Refused,     // exit 3: a source or sink refused us (auth, privilege, binlog off, purged position)
+  Data,        // exit 1: undecodable row or message, incompatible schema
+  Transient,   // retried; never ends the process by itself
+  Overloaded,  // retried like Transient, and the checkpoint interval widens (a sink rate limit)
+  Internal,    // exit 1: our bug
 };
 
 const char* error_kind_name(ErrorKind kind);

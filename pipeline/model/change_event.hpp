@@ -37,4 +37,21 @@ struct ChangeEvent {
   int64_t commit_ms = 0;                // source commit time, Unix ms
 };
 
+// Column `i` of the row an upsert writes, or null when the event does not carry it: the after
+// image, with key columns it lacks taken from the before image (binlog_row_image=MINIMAL logs
+// only the changed columns after, only the key before).
+inline const Value* upsert_value(const ChangeEvent& e, size_t i) {
+  if (i < e.after.values.size() && e.after.present.has(i)) {
+    return &e.after.values[i];
+  }
+  if (e.op == Op::Update && i < e.before.values.size() && e.before.present.has(i)) {
+    for (uint16_t k : e.schema->primary_key()) {
+      if (k == i) {
+        return &e.before.values[i];
+      }
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace starcdc

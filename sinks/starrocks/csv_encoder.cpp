@@ -54,38 +54,52 @@ void CsvRowEncoder::append_text(std::string_view text, size_t column, ByteBuffer
   out.append(text);
 }
 
+void CsvRowEncoder::append_value(const Value& v, size_t column, ByteBuffer& out) const {
+  switch (v.kind) {
+    case ValueKind::Null:
+      out.append("\\N");
+      break;
+    case ValueKind::Bool:
+      out.push_back(v.i != 0 ? '1' : '0');
+      break;
+    case ValueKind::Int:
+      out.append_int(v.i);
+      break;
+    case ValueKind::UInt:
+      out.append_int(v.u);
+      break;
+    case ValueKind::Double:
+      out.append_double(v.d);
+      break;
+    case ValueKind::Date:
+    case ValueKind::Time:
+    case ValueKind::DateTime:
+    case ValueKind::Timestamp:
+      append_temporal_text(v, out);
+      break;
+    default:
+      append_text(v.text(), column, out);
+      break;
+  }
+  out.append(sep_);
+}
+
 void CsvRowEncoder::encode(const ChangeEvent& e, ByteBuffer& out) {
   const bool is_delete = e.op == Op::Delete;
   const RowImage& img = is_delete ? e.before : e.after;
-  for (size_t i = 0; i < columns_.size(); ++i) {
-    const Value& v = i < img.values.size() ? img.values[i] : Value();
-    switch (v.kind) {
-      case ValueKind::Null:
-        out.append("\\N");
-        break;
-      case ValueKind::Bool:
-        out.push_back(v.i != 0 ? '1' : '0');
-        break;
-      case ValueKind::Int:
-        out.append_int(v.i);
-        break;
-      case ValueKind::UInt:
-        out.append_int(v.u);
-        break;
-      case ValueKind::Double:
-        out.append_double(v.d);
-        break;
-      case ValueKind::Date:
-      case ValueKind::Time:
-      case ValueKind::DateTime:
-      case ValueKind::Timestamp:
-        append_temporal_text(v, out);
-        break;
-      default:
-        append_text(v.text(), i, out);
-        break;
+  if (is_delete || img.present.words == nullptr) {
+    // The columns the image carries (all of them unless the source logs partial images).
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (img.present.has(i)) {
+        append_value(i < img.values.size() ? img.values[i] : Value(), i, out);
+      }
     }
-    out.append(sep_);
+  } else {
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (const Value* v = upsert_value(e, i)) {
+        append_value(*v, i, out);
+      }
+    }
   }
   out.push_back(is_delete ? '1' : '0');
   out.append(delim_);

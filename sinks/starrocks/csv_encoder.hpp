@@ -21,6 +21,7 @@ class CsvRowEncoder : public RowEncoder {
 
  private:
   void append_text(std::string_view text, size_t column, ByteBuffer& out) const;
+  void append_value(const Value& v, size_t column, ByteBuffer& out) const;
 
   std::string table_;
   std::vector<std::string> columns_;

@@ -23,13 +23,23 @@ void JsonRowEncoder::encode(const ChangeEvent& e, ByteBuffer& out) {
   const bool is_delete = e.op == Op::Delete;
   const RowImage& img = is_delete ? e.before : e.after;
   out.push_back('{');
-  for (size_t i = 0; i < img.values.size() && i < keys_.size(); ++i) {
-    if (!img.present.has(i)) {
-      continue;
+  if (is_delete || img.present.words == nullptr) {
+    for (size_t i = 0; i < img.values.size() && i < keys_.size(); ++i) {
+      if (!img.present.has(i)) {
+        continue;
+      }
+      out.append(keys_[i]);
+      append_starrocks_json_value(img.values[i], out);
+      out.push_back(',');
     }
-    out.append(keys_[i]);
-    append_starrocks_json_value(img.values[i], out);
-    out.push_back(',');
+  } else {
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      if (const Value* v = upsert_value(e, i)) {
+        out.append(keys_[i]);
+        append_starrocks_json_value(*v, out);
+        out.push_back(',');
+      }
+    }
   }
   out.append(is_delete ? "\"__op\":1}," : "\"__op\":0},");
 }

@@ -38,8 +38,9 @@ std::string table_token(const TableId& t, size_t budget) {
 
 }  // namespace
 
-std::string make_label(const std::string& prefix, const TableId& table, uint64_t epoch) {
-  const std::string e = std::to_string(epoch);
+std::string make_label(const std::string& prefix, const TableId& table, uint64_t epoch,
+                       uint64_t segment) {
+  const std::string e = std::to_string(epoch) + (segment == 0 ? "" : "-" + std::to_string(segment));
   const size_t budget = 128 - prefix.size() - e.size() - 2;
   return prefix + "-" + table_token(table, budget) + "-" + e;
 }

@@ -10,7 +10,10 @@
 
 namespace starcdc::starrocks {
 
-std::string make_label(const std::string& prefix, const TableId& table, uint64_t epoch);
+// `segment` > 0 names the table's further transactions in one epoch (rows with another column
+// set, a partial update): PREFIX-DB_TABLE-EPOCH-SEGMENT.
+std::string make_label(const std::string& prefix, const TableId& table, uint64_t epoch,
+                       uint64_t segment = 0);
 // A label of an at-least-once load: unique per run and chunk, so a retry is deduplicated and
 // another run never collides.
 std::string make_batch_label(const std::string& prefix, const TableId& table, uint64_t epoch,

@@ -67,7 +67,8 @@ config::OptionSet make() {
   s.add(OptionSpec::make("sink.properties.", OptionType::Prefix,
                          "Stream Load headers, e.g. sink.properties.format: csv. format is json "
                          "(default) or csv; json always sends strip_outer_array and "
-                         "ignore_json_size."));
+                         "ignore_json_size. compression: lz4_frame, zstd or gzip compresses each "
+                         "load body (JSON needs StarRocks 3.2.7 or later)."));
   s.add(OptionSpec::make("sink.connect.timeout-ms", OptionType::Int,
                          "TCP connect timeout in milliseconds.")
             .with_default("30000")
@@ -213,6 +214,18 @@ void check_starrocks_options(const config::OptionValues& o, const config::Locati
                              ": a header value cannot hold a line break; write \\n or \\x0a");
     }
   }
+  for (const auto& [k, v] : props) {
+    std::string key = k;
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (key == "compression" && !parse_compression(v)) {
+      diags.error(where, "sink.properties.compression: '" + v + "' is not lz4_frame, zstd or gzip");
+    } else if (key == "content-encoding") {
+      diags.error(where,
+                  "sink.properties.content-encoding: the sink compresses bodies itself; write "
+                  "sink.properties.compression: lz4_frame, zstd or gzip");
+    }
+  }
   for (const char* fixed : {"label", "db", "table", "columns", "strip_outer_array"}) {
     if (props.count(fixed) != 0) {
       diags.error(where,
@@ -249,6 +262,8 @@ SinkSettings settings_from(const config::OptionValues& o, const std::string& pip
       s.column_separator = v;
     } else if (key == "row_delimiter") {
       s.row_delimiter = v;
+    } else if (key == "compression") {
+      s.compression = parse_compression(v).value_or(Compression::None);
     } else {
       s.load_headers[key] = v;
     }

@@ -11,6 +11,7 @@
 #include "config/diagnostics.hpp"
 #include "config/option_spec.hpp"
 #include "config/option_values.hpp"
+#include "sinks/starrocks/body_compression.hpp"
 
 namespace starcdc::starrocks {
 
@@ -35,6 +36,7 @@ struct SinkSettings {
   std::string column_separator = "\\t";  // StarRocks' notation, sent as the header value
   std::string row_delimiter = "\\n";
   std::map<std::string, std::string> load_headers;  // sink.properties.* as Stream Load headers
+  Compression compression = Compression::None;      // sink.properties.compression
   std::chrono::milliseconds connect_timeout{30000};
   std::chrono::milliseconds continue_timeout{30000};
   std::chrono::milliseconds socket_timeout{600000};

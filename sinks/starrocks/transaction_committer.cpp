@@ -39,6 +39,14 @@ bool schema_error(const LoadReply& r) {
          contains(r.message, "Unknown column");
 }
 
+// StarRocks' own rate limits: too many tablet versions (loads outrun compaction), too many
+// running transactions in the database. Sending the same again soon fails the same way; fewer,
+// larger transactions help.
+bool overload_error(const LoadReply& r) {
+  return contains(r.message, "too many versions") || contains(r.message, "current running txns") ||
+         contains(r.message, "too many running txns");
+}
+
 bool access_error(const LoadReply& r) {
   return contains(r.message, "Access denied") || schema_error(r);
 }
@@ -84,6 +92,11 @@ std::string random_run_id() {
                 table.str() + " label " + label,
                 "the rows do not fit the table; see the rejected rows, fix the table or the data");
   }
+  if (overload_error(r)) {
+    throw Error(ErrorKind::Overloaded, "StarRocks refused " + what + ": " + r.describe(),
+                table.str() + " label " + label,
+                "the pipeline restarts from its last checkpoint with a wider checkpoint interval");
+  }
   throw Error(ErrorKind::Transient, "StarRocks failed " + what + ": " + r.describe(),
               table.str() + " label " + label, "the pipeline restarts from its last checkpoint");
 }
@@ -110,23 +123,38 @@ asio::awaitable<void> TransactionCommitter::backoff(int attempt, std::string wha
   co_await timer_.async_wait(asio::use_awaitable);
 }
 
-Headers TransactionCommitter::load_headers_for(const TableSchema* schema) const {
+Headers TransactionCommitter::load_headers_for(const TableSchema* schema,
+                                               const std::vector<uint64_t>& columns) const {
   Headers h;
+  const ColumnMask present{columns.empty() ? nullptr : columns.data()};
+  std::string names;
+  if (schema != nullptr) {
+    for (size_t i = 0; i < schema->columns().size(); ++i) {
+      if (present.has(i)) {
+        names += quote_identifier(schema->columns()[i].name) + ",";
+      }
+    }
+  }
+  names += "__op";
   if (settings_.format == BodyFormat::Json) {
     h.emplace_back("format", "json");
     h.emplace_back("strip_outer_array", "true");
     h.emplace_back("ignore_json_size", "true");
+    if (settings_.compression != Compression::None) {
+      h.emplace_back("compression", compression_header_value(settings_.compression));
+    }
+    if (!columns.empty()) {
+      h.emplace_back("columns", names);
+    }
   } else {
-    h.emplace_back("format", "csv");
+    h.emplace_back("format", compressed_csv_format(settings_.compression));
     h.emplace_back("column_separator", settings_.column_separator);
     h.emplace_back("row_delimiter", settings_.row_delimiter);
-    std::string columns;
-    if (schema != nullptr) {
-      for (const auto& c : schema->columns()) {
-        columns += quote_identifier(c.name) + ",";
-      }
-    }
-    h.emplace_back("columns", columns + "__op");
+    h.emplace_back("columns", names);
+  }
+  if (!columns.empty()) {
+    // Rows without some columns (binlog_row_image MINIMAL/NOBLOB): update only those present.
+    h.emplace_back("partial_update", "true");
   }
   for (const auto& [k, v] : settings_.load_headers) {
     h.emplace_back(k, v);
@@ -134,13 +162,19 @@ Headers TransactionCommitter::load_headers_for(const TableSchema* schema) const 
   return h;
 }
 
-std::vector<std::string_view> TransactionCommitter::framed(const LoadChunk& chunk) const {
+std::vector<std::string_view> TransactionCommitter::framed(const LoadChunk& chunk,
+                                                           std::string& packed) const {
   const std::string_view rows = chunk.bytes.view();
+  std::vector<std::string_view> parts{rows};
   if (settings_.format == BodyFormat::Json) {
     // Rows end with ','; the body is one array.
-    return {"[", rows.substr(0, rows.empty() ? 0 : rows.size() - 1), "]"};
+    parts = {"[", rows.substr(0, rows.empty() ? 0 : rows.size() - 1), "]"};
   }
-  return {rows};
+  if (settings_.compression == Compression::None) {
+    return parts;
+  }
+  compress_body(settings_.compression, parts, packed);
+  return {packed};
 }
 
 asio::awaitable<std::string> TransactionCommitter::state_of(std::string database,
@@ -257,11 +291,13 @@ asio::awaitable<void> TransactionCommitter::begin(OpenTxn& txn) {
 
 asio::awaitable<void> TransactionCommitter::load_into(OpenTxn& txn, const LoadChunk& chunk) {
   const auto t0 = std::chrono::steady_clock::now();
+  std::string packed;
+  const std::vector<std::string_view> body = framed(chunk, packed);
   for (int attempt = 0;; ++attempt) {
     LoadReply r;
     std::optional<HttpError> failure;
     try {
-      r = co_await api_.transaction("load", txn.table, txn.label, txn.load_headers, framed(chunk));
+      r = co_await api_.transaction("load", txn.table, txn.label, txn.load_headers, body);
     } catch (const HttpError& e) {
       failure = e;
     }
@@ -294,13 +330,15 @@ asio::awaitable<void> TransactionCommitter::load_into(OpenTxn& txn, const LoadCh
 asio::awaitable<void> TransactionCommitter::load_plain(const LoadChunk& chunk) {
   const std::string label =
       make_batch_label(settings_.label_prefix, chunk.table, chunk.epoch, ++batch_seq_, run_id_);
-  const Headers headers = load_headers_for(chunk.schema);
+  const Headers headers = load_headers_for(chunk.schema, chunk.columns);
   const auto t0 = std::chrono::steady_clock::now();
+  std::string packed;
+  const std::vector<std::string_view> body = framed(chunk, packed);
   for (int attempt = 0;; ++attempt) {
     LoadReply r;
     std::string unreachable;
     try {
-      r = co_await api_.stream_load(chunk.table, label, headers, framed(chunk));
+      r = co_await api_.stream_load(chunk.table, label, headers, body);
     } catch (const HttpError& e) {
       unreachable = e.what();
     }
@@ -340,17 +378,19 @@ asio::awaitable<void> TransactionCommitter::load(const LoadChunk& chunk) {
     co_await load_plain(chunk);
     co_return;
   }
-  auto key = std::make_pair(chunk.epoch, chunk.table);
-  auto it = open_.find(key);
-  if (it == open_.end()) {
+  auto& txns = open_[std::make_pair(chunk.epoch, chunk.table)];
+  if (txns.empty() || txns.back().columns != chunk.columns) {
+    // A table's first rows in the epoch, or rows with another column set: a new transaction,
+    // committed after the ones before it so later changes win.
     OpenTxn txn;
     txn.table = chunk.table;
-    txn.label = make_label(settings_.label_prefix, chunk.table, chunk.epoch);
-    txn.load_headers = load_headers_for(chunk.schema);
+    txn.label = make_label(settings_.label_prefix, chunk.table, chunk.epoch, txns.size());
+    txn.columns = chunk.columns;
+    txn.load_headers = load_headers_for(chunk.schema, chunk.columns);
     co_await begin(txn);
-    it = open_.emplace(key, std::move(txn)).first;
+    txns.push_back(std::move(txn));
   }
-  co_await load_into(it->second, chunk);
+  co_await load_into(txns.back(), chunk);
 }
 
 asio::awaitable<std::vector<PreparedTxn>> TransactionCommitter::prepare(uint64_t epoch) {
@@ -360,38 +400,43 @@ asio::awaitable<std::vector<PreparedTxn>> TransactionCommitter::prepare(uint64_t
       ++it;
       continue;
     }
-    OpenTxn& txn = it->second;
-    LoadReply r;
-    bool answered = false;
-    for (int attempt = 0;; ++attempt) {
-      std::optional<HttpError> failure;
-      try {
-        r = co_await api_.transaction("prepare", txn.table, txn.label, {});
-        answered = true;
-      } catch (const HttpError& e) {
-        failure = e;
-      }
-      if (answered || failure->maybe_delivered() || attempt >= settings_.max_retries) {
-        break;  // without an answer: settle through the label's state
-      }
-      co_await backoff(attempt, "prepare " + txn.label, failure->what());
+    for (OpenTxn& txn : it->second) {
+      co_await prepare_one(txn);
+      out.push_back(PreparedTxn{txn.table, txn.label, txn.rows, 0});
     }
-    if (!(answered && r.ok())) {
-      if (answered && (access_error(r) || data_error(r))) {
-        throw_rejected(txn.table, txn.label, "prepare", r);
-      }
-      const std::string state = co_await settled_state(txn.table.database, txn.label);
-      if (state != "PREPARED") {
-        throw Error(ErrorKind::Transient,
-                    "prepare of " + txn.label + " failed (state " + state + ")" +
-                        (answered ? ": " + r.describe() : ""),
-                    txn.table.str(), "the pipeline restarts from its last checkpoint");
-      }
-    }
-    out.push_back(PreparedTxn{txn.table, txn.label, txn.rows, 0});
     it = open_.erase(it);
   }
   co_return out;
+}
+
+asio::awaitable<void> TransactionCommitter::prepare_one(OpenTxn& txn) {
+  LoadReply r;
+  bool answered = false;
+  for (int attempt = 0;; ++attempt) {
+    std::optional<HttpError> failure;
+    try {
+      r = co_await api_.transaction("prepare", txn.table, txn.label, {});
+      answered = true;
+    } catch (const HttpError& e) {
+      failure = e;
+    }
+    if (answered || failure->maybe_delivered() || attempt >= settings_.max_retries) {
+      break;  // without an answer: settle through the label's state
+    }
+    co_await backoff(attempt, "prepare " + txn.label, failure->what());
+  }
+  if (!(answered && r.ok())) {
+    if (answered && (access_error(r) || data_error(r))) {
+      throw_rejected(txn.table, txn.label, "prepare", r);
+    }
+    const std::string state = co_await settled_state(txn.table.database, txn.label);
+    if (state != "PREPARED") {
+      throw Error(ErrorKind::Transient,
+                  "prepare of " + txn.label + " failed (state " + state + ")" +
+                      (answered ? ": " + r.describe() : ""),
+                  txn.table.str(), "the pipeline restarts from its last checkpoint");
+    }
+  }
 }
 
 asio::awaitable<bool> TransactionCommitter::commit_one(TableId table, std::string label) {
@@ -494,12 +539,17 @@ asio::awaitable<bool> TransactionCommitter::recover(const CheckpointRecord* last
     tables.insert(t.table);
   }
   for (const auto& table : tables) {
-    // Epochs are dense: whatever was begun after the record belongs to epoch + 1.
-    const std::string label = make_label(settings_.label_prefix, table, last->epoch + 1);
-    const std::string state = co_await state_of(table.database, label);
-    if (state == "PREPARE" || state == "PREPARED") {
-      starrocks_events::lingering_rolled_back(table.str(), label, state);
-      co_await rollback(table, label);
+    // Epochs are dense: whatever was begun after the record belongs to epoch + 1, in segments
+    // 0, 1, ... begun in order.
+    for (uint64_t segment = 0;; ++segment) {
+      const std::string label = make_label(settings_.label_prefix, table, last->epoch + 1, segment);
+      const std::string state = co_await state_of(table.database, label);
+      if (state == "PREPARE" || state == "PREPARED") {
+        starrocks_events::lingering_rolled_back(table.str(), label, state);
+        co_await rollback(table, label);
+      } else if (state == "UNKNOWN") {
+        break;
+      }
     }
   }
   co_return intact;

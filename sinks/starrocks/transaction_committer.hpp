@@ -28,12 +28,14 @@ class TransactionCommitter : public SinkCommitter {
     TableId table;
     std::string label;
     Headers load_headers;
+    std::vector<uint64_t> columns;  // LoadChunk::columns of its rows
     uint64_t rows = 0;
   };
 
   asio::awaitable<void> begin(OpenTxn& txn);
   asio::awaitable<void> load_into(OpenTxn& txn, const LoadChunk& chunk);
   asio::awaitable<void> load_plain(const LoadChunk& chunk);
+  asio::awaitable<void> prepare_one(OpenTxn& txn);
   asio::awaitable<bool> commit_one(TableId table, std::string label);
   asio::awaitable<void> rollback(TableId table, std::string label);
   // get_load_state, retried; returns the state ("UNKNOWN" when the label is not known).
@@ -44,14 +46,17 @@ class TransactionCommitter : public SinkCommitter {
   asio::awaitable<void> wait_alter_finished(TableId table);
   asio::awaitable<bool> column_exists(TableId table, std::string column);
 
-  Headers load_headers_for(const TableSchema* schema) const;
-  std::vector<std::string_view> framed(const LoadChunk& chunk) const;
+  Headers load_headers_for(const TableSchema* schema, const std::vector<uint64_t>& columns) const;
+  // The load body of `chunk`: views of its rows, or of `packed` when bodies are compressed.
+  std::vector<std::string_view> framed(const LoadChunk& chunk, std::string& packed) const;
 
   SinkSettings settings_;
   StarRocksApi api_;
   FeSql sql_;
   asio::steady_timer timer_;
-  std::map<std::pair<uint64_t, TableId>, OpenTxn> open_;
+  // Per epoch and table, its transactions in the order they began (and commit): one, or more
+  // when rows come with different column sets.
+  std::map<std::pair<uint64_t, TableId>, std::vector<OpenTxn>> open_;
   std::string run_id_;  // at-least-once labels
   uint64_t batch_seq_ = 0;
 };

@@ -338,6 +338,17 @@ std::optional<std::vector<InlineEvent>> parse_inline_events(const config::Node& 
       if (const config::Node* before = item.find("before")) {
         ev.before = parse_row(*before, "before", known->second, diags);
       }
+      if (const config::Node* partial = item.find("partial")) {
+        if (ev.kind != InlineEvent::Kind::Update || !partial->is_scalar() ||
+            (partial->scalar != "true" && partial->scalar != "false")) {
+          diags.error(partial->loc, "events: partial: only on update events, true or false");
+        } else if (partial->scalar == "true") {
+          ev.partial = true;
+          if (ev.before.empty()) {
+            diags.error(item.loc, "events: a partial update needs before: with the key");
+          }
+        }
+      }
     }
     out.push_back(std::move(ev));
   }

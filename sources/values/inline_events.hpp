@@ -9,6 +9,10 @@
 //     - update: app.orders
 //       before: {id: 1, name: widget, amount: "9.99"}   # optional
 //       row: {id: 1, name: widget, amount: "12.50"}
+//     - update: app.orders                             # a partial image, as binlog_row_image
+//       partial: true                                  # MINIMAL logs: only the listed columns
+//       before: {id: 1}                                # (and the key) change
+//       row: {amount: "13.00"}
 //     - delete: app.orders
 //       row: {id: 1}
 //     - add-column: app.orders
@@ -42,6 +46,7 @@ struct InlineEvent {
   Column added;                       // AddColumn
   std::vector<InlineCell> before;     // Update (optional), Delete
   std::vector<InlineCell> after;      // Insert, Update
+  bool partial = false;               // Update: the images carry only the listed columns
   config::Location where;
 };
 

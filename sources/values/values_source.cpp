@@ -370,11 +370,18 @@ class ValuesSource : public Source {
     return nullptr;
   }
 
+  // Fills `row` from `cells`; with `mask`, records the listed columns in it (a partial image).
   void fill_inline(const TableSchema* s, const std::vector<InlineCell>& cells,
-                   std::vector<Value>& row) {
+                   std::vector<Value>& row, std::vector<uint64_t>* mask = nullptr) {
     row.assign(s->columns().size(), Value::null());
+    if (mask != nullptr) {
+      mask->assign((row.size() + 63) / 64, 0);
+    }
     for (const auto& cell : cells) {
       const int k = s->find_column(cell.column);
+      if (k >= 0 && mask != nullptr) {
+        (*mask)[static_cast<size_t>(k) / 64] |= uint64_t{1} << (static_cast<size_t>(k) % 64);
+      }
       if (k < 0 || !cell.text) {
         continue;
       }
@@ -420,6 +427,13 @@ class ValuesSource : public Source {
         break;
       case InlineEvent::Kind::Update:
         e.op = Op::Update;
+        if (ev.partial) {
+          fill_inline(s, ev.after, after_, &after_mask_);
+          fill_inline(s, ev.before, before_, &before_mask_);
+          e.after = RowImage{after_, {after_mask_.data()}};
+          e.before = RowImage{before_, {before_mask_.data()}};
+          break;
+        }
         fill_inline(s, ev.after, after_);
         e.after = RowImage{after_, {}};
         fill_inline(s, ev.before.empty() ? ev.after : ev.before, before_);
@@ -458,6 +472,8 @@ class ValuesSource : public Source {
   int64_t now_ms_ = 0;
   std::vector<Value> before_;
   std::vector<Value> after_;
+  std::vector<uint64_t> before_mask_;
+  std::vector<uint64_t> after_mask_;
   ByteBuffer before_arena_;
   ByteBuffer after_arena_;
 };

@@ -353,3 +353,57 @@ TEST_CASE("the batcher flushes a table's buffer as a chunk at the chunk size", "
 }
 
 }  // namespace starcdc
+
+namespace starcdc {
+
+TEST_CASE("rows with another column set start a new chunk that names its columns", "[checkpoint]") {
+  asio::io_context io;
+  test::TempDir dir;
+  StateStore store(dir.path(), "p");
+  FakeCommitter committer(store);
+  TestSink sink(committer);
+  HandoffQueue queue(io, io, 1 << 20);
+  Batcher batcher(sink, queue, 1);
+  const TableSchema a(TableId{"db", "a"}, 1,
+                      {Column{"id", "bigint", false}, Column{"name", "varchar(32)", true},
+                       Column{"note", "text", true}},
+                      {0});
+  std::vector<Value> row = {Value::int64(1), Value::string("x"), Value::string("y")};
+  const uint64_t key_only = 0b001;
+  const uint64_t name_only = 0b010;
+  ChangeEvent full;
+  full.schema = &a;
+  full.after = RowImage{row, {}};
+  ChangeEvent partial = full;
+  partial.op = Op::Update;
+  partial.before = RowImage{row, {&key_only}};
+  partial.after = RowImage{row, {&name_only}};
+  batcher.event(full);
+  batcher.event(full);
+  batcher.event(partial);  // name + the key from the before image
+  batcher.event(partial);
+  batcher.event(full);
+  batcher.cut(Position::from_json("{\"row\":5}"), true);
+  std::vector<std::pair<uint64_t, std::vector<uint64_t>>> chunks;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        for (;;) {
+          HandoffItem item = co_await queue.pop();
+          if (auto* c = std::get_if<LoadChunk>(&item)) {
+            chunks.emplace_back(c->rows, c->columns);
+            queue.release(std::move(c->bytes));
+          } else {
+            co_return;
+          }
+        }
+      },
+      asio::detached);
+  io.run();
+  REQUIRE(chunks.size() == 3);
+  CHECK(chunks[0] == std::make_pair(uint64_t{2}, std::vector<uint64_t>{}));
+  CHECK(chunks[1] == std::make_pair(uint64_t{2}, std::vector<uint64_t>{0b11}));
+  CHECK(chunks[2] == std::make_pair(uint64_t{1}, std::vector<uint64_t>{}));
+}
+
+}  // namespace starcdc
