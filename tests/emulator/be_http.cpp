@@ -16,12 +16,11 @@ std::string generate_label() {
   char buf[48];
   uint64_t a = rng();
   uint64_t b = rng();
-  std::snprintf(buf, sizeof(buf), "%08llx-%04llx-%04llx-%04llx-%012llx",
-                static_cast<unsigned long long>(a >> 32),
-                static_cast<unsigned long long>((a >> 16) & 0xffff),
-                static_cast<unsigned long long>(a & 0xffff),
-                static_cast<unsigned long long>(b >> 48),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  std::snprintf(
+      buf, sizeof(buf), "%08llx-%04llx-%04llx-%04llx-%012llx",
+      static_cast<unsigned long long>(a >> 32), static_cast<unsigned long long>((a >> 16) & 0xffff),
+      static_cast<unsigned long long>(a & 0xffff), static_cast<unsigned long long>(b >> 48),
+      static_cast<unsigned long long>(b & 0xffffffffffffULL));
   return buf;
 }
 
@@ -86,6 +85,23 @@ bool parse_seconds(const std::string& v, double* out) {
     return false;
   }
   *out = static_cast<double>(s);
+  return true;
+}
+
+// The bytes to parse: the body itself, or its decompressed form in *scratch. False with the
+// BE's error text when the body does not decompress.
+bool body_to_parse(const LoadParams& p, std::string& body, std::string* scratch, char** data,
+                   size_t* size, std::string* error) {
+  *data = body.data();
+  *size = body.size();
+  if (p.codec == Codec::kNone || body.empty()) {
+    return true;
+  }
+  DecompressMode mode = p.json ? DecompressMode::kJsonRequest : DecompressMode::kCsvStream;
+  if (!decompress_body(p.codec, mode, body.data(), body.size(), scratch, size, error)) {
+    return false;
+  }
+  *data = scratch->data();
   return true;
 }
 
@@ -248,9 +264,15 @@ awaitable<void> Emulator::be_stream_load(Exchange& ex, const std::string& db,
     fail(v);
     co_return;
   }
+  char* data = nullptr;
+  size_t data_size = 0;
+  if (std::string e; !body_to_parse(*params, body, &inflate_buf_, &data, &data_size, &e)) {
+    txns_.abort(txn, e);
+    fail(e);
+    co_return;
+  }
   LoadOutput out;
-  run_load(*params, catalog_.find_table(db, table), body.data(), body.size(), !options_.discard,
-           &out);
+  run_load(*params, catalog_.find_table(db, table), data, data_size, !options_.discard, &out);
   r.counters = out.counters;
   stats_.filtered_rows += out.counters.filtered;
   if (!out.errors.empty()) {
@@ -277,8 +299,7 @@ awaitable<void> Emulator::be_stream_load(Exchange& ex, const std::string& db,
   txn->params = *params;
   txn->loads = 1;
   auto pt = faults_.take(FaultKind::kPublishTimeout, "stream_load", db, table, label);
-  txns_.commit(txn, pt ? std::chrono::milliseconds(pt->visible_after_ms)
-                       : Clock::duration::zero());
+  txns_.commit(txn, pt ? std::chrono::milliseconds(pt->visible_after_ms) : Clock::duration::zero());
   r.status = pt ? "Publish Timeout" : "Success";
   r.message = pt ? "transaction commit successfully, BUT data will be visible later" : "OK";
   r.load_ms = ms_since(start);
@@ -302,15 +323,15 @@ awaitable<void> Emulator::be_begin(Exchange& ex) {
     co_return;
   }
   if (!ex.header("transaction_type").empty()) {
-    ex.reply(http::status::ok,
-             resp("INVALID_ARGUMENT", "Multi-statement transaction requests can only be sent to "
-                                      "FE nodes, not BE nodes"));
+    ex.reply(http::status::ok, resp("INVALID_ARGUMENT",
+                                    "Multi-statement transaction requests can only be sent to "
+                                    "FE nodes, not BE nodes"));
     co_return;
   }
   if (label.empty() || db.empty() || table.empty()) {
     ex.reply(http::status::ok, resp("INVALID_ARGUMENT", label.empty() ? "Empty label."
-                                                        : db.empty() ? "No database selected."
-                                                                     : "No table selected."));
+                                                        : db.empty()  ? "No database selected."
+                                                                      : "No table selected."));
     co_return;
   }
   double timeout_s = 0;
@@ -384,15 +405,15 @@ awaitable<void> Emulator::be_load(Exchange& ex) {
     co_return;
   }
   if (lower_name(db) != lower_name(txn->db)) {
-    ex.reply(http::status::ok, resp("INVALID_ARGUMENT", "Request database " + db +
-                                                            " not equal transaction database " +
-                                                            txn->db));
+    ex.reply(http::status::ok,
+             resp("INVALID_ARGUMENT",
+                  "Request database " + db + " not equal transaction database " + txn->db));
     co_return;
   }
   if (lower_name(table) != lower_name(txn->table)) {
-    ex.reply(http::status::ok, resp("INVALID_ARGUMENT", "Request table " + table +
-                                                            " not equal transaction table " +
-                                                            txn->table));
+    ex.reply(http::status::ok,
+             resp("INVALID_ARGUMENT",
+                  "Request table " + table + " not equal transaction table " + txn->table));
     co_return;
   }
   auto fail = [&](const char* status, const std::string& msg) {
@@ -400,7 +421,7 @@ awaitable<void> Emulator::be_load(Exchange& ex) {
     ex.reply(http::status::ok, resp(status, msg));
   };
   std::string err;
-  auto params = parse_load_params(ex.headers(), &err);
+  auto params = parse_load_params(ex.headers(), &err, true);
   if (!params) {
     fail("INVALID_ARGUMENT", err);
     co_return;
@@ -449,23 +470,28 @@ awaitable<void> Emulator::be_load(Exchange& ex) {
   std::string& body = ex.body();
   stats_.load_bytes += body.size();
   if (txn->load_bytes + body.size() > options_.max_body_bytes) {
-    fail("INTERNAL_ERROR", body_cap_message(txn->load_bytes + body.size(),
-                                            options_.max_body_bytes));
+    fail("INTERNAL_ERROR",
+         body_cap_message(txn->load_bytes + body.size(), options_.max_body_bytes));
     co_return;
   }
   if (params->json && !params->ignore_json_size &&
       txn->load_bytes + body.size() > options_.json_max_body_bytes) {
-    fail("INTERNAL_ERROR", json_cap_message(txn->load_bytes + body.size(),
-                                            options_.json_max_body_bytes));
+    fail("INTERNAL_ERROR",
+         json_cap_message(txn->load_bytes + body.size(), options_.json_max_body_bytes));
     co_return;
   }
   if (std::string v = txns_.check_versions(db, table); !v.empty()) {
     fail("INTERNAL_ERROR", v);
     co_return;
   }
+  char* data = nullptr;
+  size_t data_size = 0;
+  if (std::string e; !body_to_parse(*params, body, &inflate_buf_, &data, &data_size, &e)) {
+    fail("INTERNAL_ERROR", e);
+    co_return;
+  }
   LoadOutput out;
-  run_load(*params, catalog_.find_table(db, table), body.data(), body.size(), !options_.discard,
-           &out);
+  run_load(*params, catalog_.find_table(db, table), data, data_size, !options_.discard, &out);
   stats_.filtered_rows += out.counters.filtered;
   if (!out.fatal.empty()) {
     fail("INTERNAL_ERROR", out.fatal);
@@ -568,8 +594,8 @@ awaitable<void> Emulator::be_finish(Exchange& ex, bool commit) {
   const char* status = "OK";
   if (commit) {
     auto pt = faults_.take(FaultKind::kPublishTimeout, endpoint, db, txn->table, label);
-    txns_.commit(txn, pt ? std::chrono::milliseconds(pt->visible_after_ms)
-                         : Clock::duration::zero());
+    txns_.commit(txn,
+                 pt ? std::chrono::milliseconds(pt->visible_after_ms) : Clock::duration::zero());
     status = pt ? "PUBLISH_TIMEOUT" : "OK";
   } else {
     txns_.mark_prepared(txn, prepared_timeout_s);
@@ -599,8 +625,8 @@ awaitable<void> Emulator::be_finish(Exchange& ex, bool commit) {
       if (f->delay_ms <= 0) {
         txns_.abort(txn, "aborted by emulator fault after prepare");
       } else {
-        auto timer = std::make_shared<asio::steady_timer>(io_,
-                                                          std::chrono::milliseconds(f->delay_ms));
+        auto timer =
+            std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(f->delay_ms));
         timer->async_wait([this, timer, db, label](const boost::system::error_code&) {
           if (Txn* t = txns_.find(db, label); t != nullptr && t->state == TxnState::kPrepared) {
             txns_.abort(t, "aborted by emulator fault after prepare");

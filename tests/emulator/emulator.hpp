@@ -96,6 +96,7 @@ class Emulator {
   std::map<std::string, std::string> error_logs_;
   std::deque<std::string> error_log_order_;
   uint64_t next_error_log_ = 1;
+  std::string inflate_buf_;  // decompressed bodies (reused; only used between two co_awaits)
   uint64_t saved_activity_ = 0;
   Clock::time_point last_save_ = Clock::now();
 };

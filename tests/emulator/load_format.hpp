@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "catalog.hpp"
+#include "decompress.hpp"
 
 namespace emu {
 
@@ -18,8 +19,16 @@ using HeaderMap = std::map<std::string, std::string>;  // lower-case header name
 
 struct LoadParams {
   bool json = false;
+  // Whole-body compression: `compression`/`Content-Encoding` (JSON) or `format: gzip|...` (CSV).
+  Codec codec = Codec::kNone;
   std::string column_separator = "\t";
   std::string row_delimiter = "\n";
+  // CSV options of plain Stream Load (the transaction `load` handler does not read them): first
+  // byte of `enclose` / `escape` (0 = unset), `trim_space`, `skip_header`.
+  char enclose = 0;
+  char escape = 0;
+  bool trim_space = false;
+  int64_t skip_header = 0;
   std::optional<std::string> columns;
   std::optional<std::string> jsonpaths;
   bool strip_outer_array = false;
@@ -34,7 +43,11 @@ struct LoadParams {
 };
 
 // Reads the Stream Load headers; returns nullopt with the StarRocks error text on a bad value.
-std::optional<LoadParams> parse_load_params(const HeaderMap& headers, std::string* error);
+// txn_load: the headers of a transaction `load` request, which StarRocks' BE maps to fewer
+// parameters (TransactionStreamLoadAction::_parse_request: no enclose, escape, trim_space,
+// skip_header).
+std::optional<LoadParams> parse_load_params(const HeaderMap& headers, std::string* error,
+                                            bool txn_load = false);
 
 struct LoadCounters {
   uint64_t total = 0;
@@ -59,8 +72,8 @@ struct LoadOutput {
 // Parses body[0, size) (body[size] must be '\0'; the buffer is modified). table == nullptr
 // only counts records (discard mode with an unknown table). keep_rows == false validates
 // values without storing them (discard mode): no allocation per row.
-void run_load(const LoadParams& params, const Table* table, char* body, size_t size,
-              bool keep_rows, LoadOutput* out);
+void run_load(const LoadParams& params, const Table* table, char* body, size_t size, bool keep_rows,
+              LoadOutput* out);
 
 // Trims ASCII whitespace; strips one pair of backticks from an identifier.
 std::string trim_copy(std::string_view s);
