@@ -1,14 +1,15 @@
 #include "load_format.hpp"
 
-#include <algorithm>
-#include <cctype>
-#include <cstring>
-
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstring>
 
 namespace emu {
 namespace {
@@ -28,7 +29,6 @@ bool iequals(std::string_view a, std::string_view b) {
   }
   return true;
 }
-
 
 struct ColumnsEntry {
   std::string name;
@@ -95,8 +95,8 @@ bool parse_columns(std::string_view text, std::vector<ColumnsEntry>* out, std::s
         expr.back() == expr.front()) {
       e.is_const = true;
       e.value = expr.substr(1, expr.size() - 2);
-    } else if (!expr.empty() && (std::isdigit(static_cast<unsigned char>(expr[0])) ||
-                                 expr[0] == '-')) {
+    } else if (!expr.empty() &&
+               (std::isdigit(static_cast<unsigned char>(expr[0])) || expr[0] == '-')) {
       e.is_const = true;
       e.value = expr;
     } else {
@@ -105,8 +105,8 @@ bool parse_columns(std::string_view text, std::vector<ColumnsEntry>* out, std::s
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
       });
       if (!ident) {
-        *err = "The emulator supports only column references and constants in columns, got: " +
-               expr;
+        *err =
+            "The emulator supports only column references and constants in columns, got: " + expr;
         return false;
       }
       e.value = ref;
@@ -130,7 +130,7 @@ struct Field {
 struct Plan {
   const Table* table = nullptr;
   std::vector<std::string> source_names;
-  std::vector<int> col_source;                       // per column: source index or -1
+  std::vector<int> col_source;                        // per column: source index or -1
   std::vector<std::optional<std::string>> col_const;  // per column: constant from columns
   int op_source = -1;
   int op_const = -1;  // 0 upsert, 1 delete
@@ -376,14 +376,15 @@ class RowProcessor {
         }
         if (col.default_current_timestamp || col.default_value) {
           if (op != nullptr) {
-            op->values[c] = col.default_current_timestamp ? now_datetime_text()
-                                                          : *col.default_value;
+            op->values[c] =
+                col.default_current_timestamp ? now_datetime_text() : *col.default_value;
           }
           continue;
         }
         if (!col.nullable) {
-          return reject(op, "column `" + col.name + "` is NOT NULL and the load has no value "
-                            "for it");
+          return reject(op, "column `" + col.name +
+                                "` is NOT NULL and the load has no value "
+                                "for it");
         }
         continue;  // NULL
       }
@@ -404,8 +405,8 @@ class RowProcessor {
       }
       if (st == ConvertStatus::kInvalid) {
         if (plan_.strict || !col.nullable) {
-          return reject(op, "Value '" + std::string(*in) + "' is invalid for column `" +
-                                col.name + "` of type " + col.type.to_sql());
+          return reject(op, "Value '" + std::string(*in) + "' is invalid for column `" + col.name +
+                                "` of type " + col.type.to_sql());
         }
         continue;  // non-strict mode: a failed conversion becomes NULL
       }
@@ -461,62 +462,510 @@ class RowProcessor {
   std::string scratch_;
 };
 
-void run_csv(const LoadParams& params, const Plan& plan, char* body, size_t size,
-             LoadOutput* out) {
-  RowProcessor proc(plan, out);
-  std::string_view data(body, size);
-  const std::string& rd = params.row_delimiter;
-  const std::string& cs = params.column_separator;
-  size_t nsrc = plan.source_names.size();
-  size_t pos = 0;
-  while (pos < size) {
-    size_t end;
-    if (rd.size() == 1) {
-      const void* p = std::memchr(body + pos, rd[0], size - pos);
-      end = p == nullptr ? size : static_cast<size_t>(static_cast<const char*>(p) - body);
-    } else {
-      end = data.find(rd, pos);
-      if (end == std::string_view::npos) {
-        end = size;
+// True when s[0, n) is well-formed UTF-8 (no overlong forms, no surrogates, <= U+10FFFF).
+bool valid_utf8(const char* s, size_t n) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s);
+  const unsigned char* e = p + n;
+  while (p < e) {
+    if (e - p >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      if ((w & 0x8080808080808080ULL) == 0) {
+        p += 8;
+        continue;
       }
     }
-    std::string_view line = data.substr(pos, end - pos);
-    pos = end + rd.size();
-    if (line.empty()) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
       continue;
     }
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (static_cast<size_t>(e - p) < len) {
+      return false;
+    }
+    for (size_t i = 1; i < len; ++i) {
+      if ((p[i] & 0xC0) != 0x80) {
+        return false;
+      }
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+      return false;
+    }
+    p += len;
+  }
+  return true;
+}
+
+// csv_scanner.cpp string_2_asc: a separator as the column-count error prints it.
+std::string separator_text(std::string_view s) {
+  std::string r = "'";
+  for (char c : s) {
+    if (c == '\n') {
+      r += "\\n";
+    } else if (c == '\t') {
+      r += "\\t";
+    } else if (std::isprint(static_cast<unsigned char>(c))) {
+      r.push_back(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "0x%x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      r += buf;
+    }
+  }
+  return r + "'";
+}
+
+// Splits a CSV body into records and fields the way StarRocks' CSV scanner does
+// (exec/file_scanner/csv_scanner.cpp, formats/csv/csv_reader.cpp):
+//  - without enclose and escape: records end at row_delimiter, fields at column_separator
+//    (CSVReader::next_record + split_record), trim_space trims spaces on both sides;
+//  - with enclose or escape: the state machine of CSVReader::more_rows (see next_v2).
+// A body that does not end with row_delimiter gets one appended (ScannerCSVReader::_fill_buffer),
+// so the data seen is body + (missing delimiter).
+class CsvReader {
+ public:
+  CsvReader(const LoadParams& p, const char* body, size_t size)
+      : d_(body),
+        size_(size),
+        cs_(p.column_separator),
+        rd_(p.row_delimiter),
+        enc_(p.enclose),
+        esc_(p.escape),
+        trim_(p.trim_space),
+        v2_(p.enclose != 0 || p.escape != 0) {
+    bool ends =
+        size_ >= rd_.size() && std::memcmp(d_ + size_ - rd_.size(), rd_.data(), rd_.size()) == 0;
+    n_ = size_ + (ends ? 0 : rd_.size());
+  }
+
+  // Skips `n` records delimited by row_delimiter alone (skip_header uses next_record(Record*)
+  // even when enclose/escape are set); false when the data ends first.
+  bool skip_records(int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+      if (pos_ >= n_) {
+        return false;
+      }
+      pos_ = find_rd(pos_) + rd_.size();
+    }
+    return true;
+  }
+
+  // Next non-empty record: its fields (views into the body or into a per-record buffer) and
+  // its raw text without the final delimiter. False at the end of the data.
+  bool next(std::vector<std::string_view>* fields, std::string_view* raw) {
+    return v2_ ? next_v2(fields, raw) : next_v1(fields, raw);
+  }
+
+ private:
+  char at(size_t i) const { return i < size_ ? d_[i] : rd_[i - size_]; }
+  bool match(const std::string& s, size_t i) const {
+    if (s.size() == 1) {
+      return i < n_ && at(i) == s[0];
+    }
+    if (i + s.size() > n_) {
+      return false;
+    }
+    for (size_t k = 0; k < s.size(); ++k) {
+      if (at(i + k) != s[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+  // Start of the next row delimiter at or after i (n_ - rd size at worst: the data ends with one).
+  size_t find_rd(size_t i) const {
+    if (i < size_) {
+      if (rd_.size() == 1) {
+        const void* p = std::memchr(d_ + i, rd_[0], size_ - i);
+        if (p != nullptr) {
+          return static_cast<size_t>(static_cast<const char*>(p) - d_);
+        }
+      } else {
+        std::string_view data(d_, size_);
+        size_t f = data.find(rd_, i);
+        if (f != std::string_view::npos) {
+          return f;
+        }
+      }
+    }
+    return n_ - rd_.size();
+  }
+  std::string_view view(size_t b, size_t e) const {
+    // Fields never reach into the appended delimiter except at the very end of the data.
+    return std::string_view(d_ + b, std::min(e, size_) - std::min(b, size_));
+  }
+
+  static std::string_view trim_spaces(std::string_view s) {
+    while (!s.empty() && s.front() == ' ') {
+      s.remove_prefix(1);
+    }
+    while (!s.empty() && s.back() == ' ') {
+      s.remove_suffix(1);
+    }
+    return s;
+  }
+
+  bool next_v1(std::vector<std::string_view>* fields, std::string_view* raw) {
+    while (pos_ < n_) {
+      size_t end = find_rd(pos_);
+      std::string_view line = view(pos_, end);
+      pos_ = end + rd_.size();
+      if (line.empty()) {
+        continue;  // blank rows are always skipped
+      }
+      *raw = line;
+      fields->clear();
+      size_t f = 0;
+      while (true) {
+        size_t e = cs_.size() == 1 ? line.find(cs_[0], f) : line.find(cs_, f);
+        std::string_view piece = line.substr(f, e == std::string_view::npos ? e : e - f);
+        fields->push_back(trim_ ? trim_spaces(piece) : piece);
+        if (e == std::string_view::npos) {
+          break;
+        }
+        f = e + cs_.size();
+      }
+      return true;
+    }
+    return false;
+  }
+
+  // One field of the state machine: raw bytes [b, e) without the positions in removed_ (escape
+  // characters and the first of two enclose characters), minus its last byte when the field
+  // was enclosed (the closing enclose character). Kept as offsets until the record is complete
+  // (unescaped_ may grow meanwhile).
+  struct FieldRef {
+    bool copied;
+    size_t off;
+    size_t len;
+  };
+  void push_field(size_t b, size_t e, bool enclosed) {
+    if (removed_.empty() && e <= size_) {
+      size_t len = e - b;
+      if (enclosed && len > 0) {
+        --len;
+      }
+      refs_.push_back({false, b, len});
+      return;
+    }
+    size_t start = unescaped_.size();
+    size_t k = 0;
+    for (size_t i = b; i < e; ++i) {
+      if (k < removed_.size() && removed_[k] == i) {
+        ++k;
+        continue;
+      }
+      unescaped_.push_back(at(i));
+    }
+    size_t len = unescaped_.size() - start;
+    if (enclosed && len > 0) {
+      --len;
+    }
+    refs_.push_back({true, start, len});
+    removed_.clear();
+  }
+  void resolve(std::vector<std::string_view>* fields) const {
+    fields->clear();
+    for (const FieldRef& r : refs_) {
+      fields->push_back(r.copied ? std::string_view(unescaped_.data() + r.off, r.len)
+                                 : std::string_view(d_ + r.off, r.len));
+    }
+  }
+
+  // CSVReader::more_rows: states START, ORDINARY, ENCLOSE, ENCLOSE_ESCAPE, ESCAPE.
+  //  START: leading spaces skipped with trim_space; a delimiter ends the (empty) field; the
+  //    escape character is dropped and the next byte taken literally; an enclose character opens
+  //    an enclosed field, except that two of them followed by a delimiter are an empty field
+  //    and two followed by anything else make the field's first byte an enclose character.
+  //  ENCLOSE: separators and delimiters are data; two enclose characters are one; one enclose
+  //    character ends the enclosure (the rest of the field is ORDINARY); the escape character
+  //    is dropped and escapes the next enclose, escape, row delimiter or column separator; any
+  //    other byte after it is taken as ORDINARY data, which ends the enclosure.
+  //  ORDINARY: a delimiter ends the field; an escape character escapes the next byte as above;
+  //    an enclose character is dropped and the byte after it is taken literally.
+  // A field equal to \N after this is NULL (NullableConverter), so with escape `\` the NULL
+  // marker must be written \\N, and a plain \N loads as the string "N".
+  bool next_v2(std::vector<std::string_view>* fields, std::string_view* raw) {
+    enum class S { kStart, kOrdinary, kEnclose, kEncloseEscape, kEscape };
+    const size_t csl = cs_.size();
+    const size_t rdl = rd_.size();
+    while (pos_ < n_) {
+      const size_t row_start = pos_;
+      refs_.clear();
+      removed_.clear();
+      unescaped_.clear();
+      S st = S::kStart;
+      S pre = S::kStart;
+      size_t p = pos_;
+      size_t col_start = p;
+      size_t ws = std::string::npos;  // trim_space: first space after a closing enclose
+      bool enclosed = false;
+      bool row_done = false;
+      bool empty_row = false;
+      auto end_field = [&](size_t delim_len) {
+        size_t e = trim_ && ws != std::string::npos ? ws : p - delim_len;
+        push_field(col_start, e, enclosed);
+        enclosed = false;
+        ws = std::string::npos;
+        st = S::kStart;
+      };
+      while (!row_done) {
+        if (p >= n_) {
+          // The data ends inside a field (open enclosure, or an escaped final delimiter): the
+          // reader appends one more delimiter and ends the row there.
+          if (!(refs_.empty() && col_start == n_)) {
+            p = n_ + rdl;
+            end_field(rdl);
+          }
+          pos_ = n_;
+          *raw = view(row_start, n_);
+          resolve(fields);
+          return !fields->empty();
+        }
+        switch (st) {
+          case S::kStart: {
+            if (trim_) {
+              while (p < n_ && at(p) == ' ') {
+                ++p;
+              }
+              if (p >= n_) {
+                continue;
+              }
+            }
+            col_start = p;
+            if (match(rd_, p)) {
+              p += rdl;
+              if (refs_.empty() && p - rdl == col_start) {
+                empty_row = true;
+              } else {
+                end_field(rdl);
+              }
+              row_done = true;
+              break;
+            }
+            if (match(cs_, p)) {
+              p += csl;
+              end_field(csl);
+              break;
+            }
+            char c = at(p);
+            if (c == esc_) {
+              pre = S::kOrdinary;
+              st = S::kEscape;
+              removed_.push_back(p++);
+              break;
+            }
+            if (c == enc_) {
+              ++p;
+              col_start = p;
+              if (p >= n_) {
+                continue;
+              }
+              if (at(p) != enc_) {
+                st = S::kEnclose;
+                enclosed = true;
+                break;
+              }
+              ++p;  // "" : an empty field, or an escaped enclose character
+              if (p >= n_) {
+                enclosed = true;
+                continue;
+              }
+              if (match(rd_, p)) {
+                p += rdl;
+                enclosed = true;
+                end_field(rdl);
+                row_done = true;
+              } else if (match(cs_, p)) {
+                p += csl;
+                enclosed = true;
+                end_field(csl);
+              } else {
+                st = S::kOrdinary;
+              }
+              break;
+            }
+            st = S::kOrdinary;
+            ++p;
+            break;
+          }
+          case S::kEnclose: {
+            // Fast path: skip bytes that are neither the enclose nor the escape character.
+            while (p < size_ && d_[p] != enc_ && d_[p] != esc_) {
+              ++p;
+            }
+            if (p >= n_) {
+              continue;
+            }
+            char c = at(p);
+            if (c == enc_) {
+              ++p;
+              if (p >= n_) {
+                enclosed = true;
+                continue;
+              }
+              pre = S::kEnclose;
+              if (at(p) == enc_) {
+                st = S::kEncloseEscape;
+                removed_.push_back(p - 1);
+              } else {
+                st = S::kOrdinary;
+              }
+            } else if (c == esc_) {
+              pre = S::kEnclose;
+              st = S::kEscape;
+              removed_.push_back(p++);
+            } else {
+              ++p;
+            }
+            break;
+          }
+          case S::kEncloseEscape:
+            st = pre;
+            ++p;
+            break;
+          case S::kEscape: {
+            char c = at(p);
+            if (c == enc_ || c == esc_) {
+              st = pre;
+              ++p;
+              break;
+            }
+            if (match(rd_, p)) {
+              p += rdl;
+              st = pre;
+              break;
+            }
+            if (match(cs_, p)) {
+              p += csl;
+              st = pre;
+              break;
+            }
+            // Any other byte: taken as ORDINARY data (the switch falls through in StarRocks).
+            if (trim_ && pre == S::kEnclose) {
+              if (c == ' ') {
+                ws = p;
+              }
+              pre = S::kOrdinary;
+            }
+            ++p;
+            st = S::kOrdinary;
+            break;
+          }
+          case S::kOrdinary: {
+            if (trim_ && pre == S::kEnclose) {
+              if (at(p) == ' ') {
+                ws = p;
+              }
+              pre = S::kOrdinary;
+            }
+            if (match(rd_, p)) {
+              p += rdl;
+              end_field(rdl);
+              row_done = true;
+              break;
+            }
+            if (match(cs_, p)) {
+              p += csl;
+              end_field(csl);
+              break;
+            }
+            char c = at(p);
+            if (c == esc_) {
+              pre = S::kOrdinary;
+              st = S::kEscape;
+              removed_.push_back(p++);
+            } else if (c == enc_) {
+              pre = S::kOrdinary;
+              st = S::kEncloseEscape;
+              removed_.push_back(p++);
+            } else {
+              ++p;
+            }
+            break;
+          }
+        }
+      }
+      pos_ = p;
+      if (empty_row) {
+        continue;
+      }
+      *raw = view(row_start, p - rdl);
+      resolve(fields);
+      return true;
+    }
+    return false;
+  }
+
+  const char* d_;
+  size_t size_;
+  size_t n_;
+  const std::string& cs_;
+  const std::string& rd_;
+  char enc_;
+  char esc_;
+  bool trim_;
+  bool v2_;
+  size_t pos_ = 0;
+  std::vector<size_t> removed_;
+  std::string unescaped_;
+  std::vector<FieldRef> refs_;
+};
+
+void run_csv(const LoadParams& params, const Plan& plan, char* body, size_t size, LoadOutput* out) {
+  RowProcessor proc(plan, out);
+  CsvReader reader(params, body, size);
+  if (params.skip_header > 0 && !reader.skip_records(params.skip_header)) {
+    // "The parameter 'skip_header' is set to N, but there are only M rows in the csv file"
+    // comes back as end of file, which ends the scan without an error.
+    return;
+  }
+  const size_t nsrc = plan.source_names.size();
+  std::vector<std::string_view> fields;
+  std::string_view raw;
+  while (reader.next(&fields, &raw)) {
     if (plan.table == nullptr) {
       proc.process();
       continue;
     }
-    std::vector<Field>& fields = proc.fields();
-    size_t count = 0;
-    size_t fpos = 0;
-    while (true) {
-      size_t fend = cs.size() == 1 ? line.find(cs[0], fpos) : line.find(cs, fpos);
-      std::string_view piece = line.substr(fpos, fend == std::string_view::npos
-                                                     ? std::string_view::npos
-                                                     : fend - fpos);
-      if (count < nsrc) {
-        Field& f = fields[count];
-        f.present = true;
-        f.is_null = piece == "\\N";
-        f.p = piece.data();
-        f.n = piece.size();
-      }
-      ++count;
-      if (fend == std::string_view::npos) {
-        break;
-      }
-      fpos = fend + cs.size();
+    if (fields.size() != nsrc) {
+      proc.filter_row(
+          "Target column count: " + std::to_string(nsrc) +
+              " doesn't match source value column count: " + std::to_string(fields.size()) +
+              ". Column separator: " + separator_text(params.column_separator) +
+              ", Row delimiter: " + separator_text(params.row_delimiter),
+          std::string(raw));
+      continue;
     }
-    if (count != nsrc) {
-      proc.filter_row("Value count does not match column count. Expect " +
-                          std::to_string(nsrc) + ", but got " + std::to_string(count),
-                      std::string(line));
-    } else {
-      proc.process();
+    if (!valid_utf8(raw.data(), raw.size())) {
+      proc.filter_row("Invalid UTF-8 row", std::string(raw));
+      continue;
     }
+    std::vector<Field>& f = proc.fields();
+    for (size_t i = 0; i < nsrc; ++i) {
+      f[i].present = true;
+      f[i].nested = false;
+      f[i].is_null = fields[i] == "\\N";
+      f[i].p = fields[i].data();
+      f[i].n = fields[i].size();
+    }
+    proc.process();
     proc.clear_fields();
   }
 }
@@ -584,7 +1033,9 @@ class JsonHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, JsonH
     ++field_pos_;
     return true;
   }
-  bool Null() { return scalar(nullptr, 0, true, [&] { return writer_.Null(); }); }
+  bool Null() {
+    return scalar(nullptr, 0, true, [&] { return writer_.Null(); });
+  }
   bool Bool(bool b) {
     return b ? scalar("true", 4, false, [&] { return writer_.Bool(true); })
              : scalar("false", 5, false, [&] { return writer_.Bool(false); });
@@ -705,11 +1156,10 @@ void run_json(const LoadParams& params, const Plan& plan, char* body, size_t siz
     }
     rapidjson::ParseResult r = reader.Parse<kFlags>(stream, handler);
     if (!r) {
-      out->fatal = !handler.error.empty()
-                       ? handler.error
-                       : std::string("Failed to parse JSON body at offset ") +
-                             std::to_string(r.Offset()) + ": " +
-                             rapidjson::GetParseError_En(r.Code());
+      out->fatal = !handler.error.empty() ? handler.error
+                                          : std::string("Failed to parse JSON body at offset ") +
+                                                std::to_string(r.Offset()) + ": " +
+                                                rapidjson::GetParseError_En(r.Code());
       return;
     }
   }
@@ -717,8 +1167,8 @@ void run_json(const LoadParams& params, const Plan& plan, char* body, size_t siz
 
 }  // namespace
 
-void run_load(const LoadParams& params, const Table* table, char* body, size_t size,
-              bool keep_rows, LoadOutput* out) {
+void run_load(const LoadParams& params, const Table* table, char* body, size_t size, bool keep_rows,
+              LoadOutput* out) {
   Plan plan;
   if (!build_plan(params, table, keep_rows, &plan, &out->fatal)) {
     return;
