@@ -1,0 +1,37 @@
+// Calendar helpers for the temporal column types and JSON's opaque temporal values: civil
+// dates to days, MySQL's packed DATETIME/TIME integers (sql-common/my_time.cc
+// TIME_to_longlong_*_packed) to parts, and text forms. Thread: any (pure functions).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace starcdc::mysql::binlog {
+
+inline constexpr int64_t kMicrosPerSecond = 1'000'000;
+inline constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
+
+struct CivilDateTime {
+  bool negative = false;  // TIME only
+  uint32_t year = 0, month = 0, day = 0;
+  uint32_t hour = 0, minute = 0, second = 0;  // hour up to 838 for TIME
+  uint32_t micros = 0;
+};
+
+// Days since 1970-01-01 of a proleptic Gregorian date (month 1..12, day 1..31).
+int64_t days_from_civil(int64_t year, uint32_t month, uint32_t day);
+// True when year/month/day name a real calendar day (so not 0000-00-00, 2024-00-15, 02-30).
+bool is_valid_date(uint32_t year, uint32_t month, uint32_t day);
+
+// The packed DATETIME integer (as in JSON opaque DATETIME/TIMESTAMP/DATE values).
+CivilDateTime unpack_datetime(int64_t packed);
+// The packed TIME integer (JSON opaque TIME).
+CivilDateTime unpack_time(int64_t packed);
+
+// Text forms: "2024-01-02", "2024-01-02 03:04:05.678" (fsp digits), "-01:02:03.5". Return the
+// number of characters written; `out` must hold 32 bytes.
+size_t format_date(const CivilDateTime& t, char* out);
+size_t format_datetime(const CivilDateTime& t, int fsp, char* out);
+size_t format_time(const CivilDateTime& t, int fsp, char* out);
+
+}  // namespace starcdc::mysql::binlog
