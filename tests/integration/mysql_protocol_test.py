@@ -174,6 +174,25 @@ def unknown_server_port_is_a_transient_error():
           "connection refused", p)
 
 
+@case
+def a_server_that_never_greets_times_out_within_the_connect_timeout():
+    import socket
+    import time
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)  # the kernel completes the TCP handshake; nobody ever writes
+    try:
+        t0 = time.monotonic()
+        p = Probe(["--host", "127.0.0.1", "--port", str(listener.getsockname()[1]), "--user",
+                   "cdc", "--connect-timeout-ms", "700"])
+        elapsed = time.monotonic() - t0
+    finally:
+        listener.close()
+    e = p.fields("error")
+    check(p.rc == 1 and e["kind"] == "transient" and "timed out" in e["message"], "timeout", p)
+    check(elapsed < 30, f"gave up after {elapsed:.1f} s")
+
+
 # --- TLS ------------------------------------------------------------------------------------
 
 @case
@@ -291,7 +310,7 @@ def a_blocking_dump_stops_after_n_events_and_times_out_when_idle():
 
 
 @case
-def an_event_larger_than_16_mib_arrives_whole():
+def packets_larger_than_16_mib_arrive_whole_both_ways():
     f, pos = Env.db.binlog_status()
     conn = Env.db.admin()
     try:
@@ -311,7 +330,11 @@ def an_event_larger_than_16_mib_arrives_whole():
                                        "FROM shop.blobs"])
     check(p.rows() == [["20971520", "1"]], "blob in place", p)
     p = Probe(Env.base() + ["--query", "SELECT b FROM shop.blobs"])
-    check(p.rc == 0 and len(p.rows()[0][0]) == 20971520, "17+ MiB row read whole", p)
+    check(p.rc == 0 and len(p.rows()[0][0]) == 20971520, "20 MiB row read whole", p)
+    # And a command above 16 MiB, split by us and joined by the server.
+    n = 17 * 1024 * 1024
+    p = Probe(Env.base() + ["--long-query-bytes", str(n)])
+    check(p.rc == 0 and p.rows() == [[str(n)]], "17 MiB query sent whole", p)
 
 
 @case
@@ -323,6 +346,16 @@ def a_bogus_position_or_file_is_error_1236():
         e = p.fields("error")
         check(p.rc == 3 and e["kind"] == "refused" and e["code"] == "1236", spec, p)
         check(spec.split(":")[0] in e["message"], "message names the start", p)
+
+
+@case
+def com_binlog_dump_gtid_reaches_the_server():
+    # MariaDB does not know MySQL's COM_BINLOG_DUMP_GTID: it answers "unknown command", which
+    # shows the command is framed and sent, and that the stream surfaces the ERR.
+    p = Probe(Env.base() + DUMP_SETUP + ["--dump-gtid", "0000000000000000", "--server-id",
+                                         "4247", "--non-block"])
+    e = p.fields("error")
+    check(p.rc == 3 and e["code"] == "1047", "unknown command from MariaDB", p)
 
 
 def main():

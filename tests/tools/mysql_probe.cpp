@@ -4,6 +4,7 @@
 //   connected version=... mariadb=0|1 plugin=... tls=... connection_id=...
 //   columns<TAB>name...        row<TAB>value|\N...        ok affected=N
 //   event type=T size=N event_size=N next_pos=N flags=N      eof events=N
+//   (--dump-gtid sends COM_BINLOG_DUMP_GTID, which only MySQL knows)
 //   ed25519_public_key BASE64
 //   error kind=K code=N where=W message=M        (exit code: the kind's exit code)
 #include <cstdio>
@@ -32,6 +33,7 @@ struct Args {
   std::string dump_file;
   uint32_t dump_pos = 4;
   bool dump = false;
+  std::optional<Bytes> dump_gtid_set;  // COM_BINLOG_DUMP_GTID with this encoded set
   uint32_t server_id = 0;
   uint64_t max_events = 0;  // 0 = until EOF
   bool non_block = false;
@@ -45,8 +47,9 @@ struct Args {
                "  [--ssl-mode MODE] [--ssl-ca F] [--ssl-cert F --ssl-key F]\n"
                "  [--server-public-key F] [--no-public-key-retrieval]\n"
                "  [--connect-timeout-ms N] [--read-timeout-ms N]\n"
-               "  [--query SQL]... [--ping] [--register SERVER_ID]\n"
-               "  [--dump FILE:POS --server-id N [--events N] [--non-block]]\n"
+               "  [--query SQL]... [--long-query-bytes N] [--ping] [--register SERVER_ID]\n"
+               "  [--dump FILE:POS | --dump-gtid HEX_GTID_SET] --server-id N [--events N]\n"
+               "  [--non-block]\n"
                "  [--ed25519-public-key PASSWORD]   (no connection)\n",
                why);
   std::exit(2);
@@ -103,6 +106,9 @@ Args parse(int argc, char** argv) {
       a.connect.read_timeout = std::chrono::milliseconds(number(value()));
     } else if (flag == "--query") {
       a.queries.emplace_back(value());
+    } else if (flag == "--long-query-bytes") {
+      // SELECT LENGTH('xxx...') with N x's: a command larger than one 16 MiB frame.
+      a.queries.push_back("SELECT LENGTH('" + std::string(number(value()), 'x') + "')");
     } else if (flag == "--ping") {
       a.ping = true;
     } else if (flag == "--register") {
@@ -116,6 +122,14 @@ Args parse(int argc, char** argv) {
       a.dump = true;
       a.dump_file = spec.substr(0, colon);
       a.dump_pos = static_cast<uint32_t>(number(spec.c_str() + colon + 1));
+    } else if (flag == "--dump-gtid") {
+      const std::string hex = value();
+      Bytes set;
+      for (size_t j = 0; j + 1 < hex.size(); j += 2) {
+        set.push_back(static_cast<uint8_t>(std::stoul(hex.substr(j, 2), nullptr, 16)));
+      }
+      a.dump = true;
+      a.dump_gtid_set = std::move(set);
     } else if (flag == "--server-id") {
       a.server_id = static_cast<uint32_t>(number(value()));
     } else if (flag == "--events") {
@@ -201,12 +215,22 @@ asio::awaitable<void> run(Args args, asio::io_context& io) {
   }
   if (args.dump) {
     BinlogStream stream(conn);
-    BinlogDump d;
-    d.file = args.dump_file;
-    d.position = args.dump_pos;
-    d.server_id = args.server_id;
-    d.flags = args.non_block ? dump_flag::kNonBlock : uint16_t{0};
-    co_await stream.start(d);
+    const uint16_t non_block = args.non_block ? dump_flag::kNonBlock : uint16_t{0};
+    if (args.dump_gtid_set) {
+      BinlogDumpGtid d;
+      d.file = args.dump_file;
+      d.server_id = args.server_id;
+      d.flags = static_cast<uint16_t>(dump_flag::kThroughGtid | non_block);
+      d.gtid_set = *args.dump_gtid_set;
+      co_await stream.start_gtid(d);
+    } else {
+      BinlogDump d;
+      d.file = args.dump_file;
+      d.position = args.dump_pos;
+      d.server_id = args.server_id;
+      d.flags = non_block;
+      co_await stream.start(d);
+    }
     for (;;) {
       if (args.max_events != 0 && stream.events() >= args.max_events) {
         break;
