@@ -71,13 +71,7 @@ class WkbReader {
           if (i > 0) {
             out_.push_back(',');
           }
-          if (type == kMultiPoint) {
-            out_.push_back('(');
-            geometry(depth + 1, false);
-            out_.push_back(')');
-          } else {
-            geometry(depth + 1, false);
-          }
+          geometry(depth + 1, false);  // a POINT child prints its own parentheses
         }
         out_.push_back(')');
         return;
