@@ -91,6 +91,10 @@ struct Writer {
   }
 };
 
+inline std::string_view as_view(const Bytes& b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
 // A whole v4 event: header + body (+ CRC-32 when `crc`).
 inline Bytes event(EventType type, std::span<const uint8_t> body, bool crc = false,
                    uint32_t log_pos = 1000, uint16_t flags = 0) {
