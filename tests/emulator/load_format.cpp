@@ -1,7 +1,9 @@
 #include "load_format.hpp"
 
 #include <rapidjson/document.h>
+#include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -10,6 +12,10 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace emu {
 namespace {
@@ -141,6 +147,9 @@ struct Plan {
 };
 
 std::optional<int> parse_op(std::string_view v) {
+  if (v.size() == 1 && (v[0] == '0' || v[0] == '1')) {
+    return v[0] - '0';
+  }
   std::string t = trim_copy(v);
   for (char& c : t) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -291,6 +300,17 @@ class RowProcessor {
  public:
   RowProcessor(const Plan& plan, LoadOutput* out) : plan_(plan), out_(out) {
     fields_.resize(plan.source_names.size());
+    // The discard fast path applies when every column is fed by a source field.
+    const Table* t = plan.table;
+    fast_ = t != nullptr && !plan.keep_rows && !plan.partial && plan.op_const != 1;
+    for (size_t c = 0; fast_ && c < t->columns.size(); ++c) {
+      const Column& col = t->columns[c];
+      int src = plan.col_source[c];
+      fast_ = src >= 0;
+      fast_cols_.push_back(
+          {static_cast<size_t>(src > 0 ? src : 0), &col.type, col.is_key, col.type.is_string()});
+    }
+    pk_ = t != nullptr && t->keys_type == KeysType::kPrimary;
   }
 
   std::vector<Field>& fields() { return fields_; }
@@ -312,7 +332,7 @@ class RowProcessor {
   // Processes the current fields as one record.
   void process() {
     const Table* t = plan_.table;
-    if (t == nullptr) {
+    if (t == nullptr || (fast_ && fast_row())) {
       ++out_->counters.total;
       ++out_->counters.loaded;
       return;
@@ -456,10 +476,44 @@ class RowProcessor {
     return r + "}";
   }
 
+  // Discard mode, common case: an upsert whose every column has a present, non-NULL, scalar
+  // field that converts. Anything else (deletes, missing or NULL fields, failed conversions,
+  // over-long keys) returns false and goes through the general path, which decides.
+  bool fast_row() const {
+    if (plan_.op_source >= 0) {
+      const Field& f = fields_[static_cast<size_t>(plan_.op_source)];
+      if (f.present && (f.is_null || f.nested || f.n != 1 || f.p[0] != '0')) {
+        return false;
+      }
+    }
+    size_t key_bytes = 0;
+    for (const FastCol& fc : fast_cols_) {
+      const Field& f = fields_[fc.src];
+      if (!f.present || f.is_null || f.nested ||
+          convert_value(*fc.type, std::string_view(f.p, f.n), nullptr) != ConvertStatus::kOk) {
+        return false;
+      }
+      if (fc.is_key) {
+        key_bytes += fc.string_key ? f.n : 8;
+      }
+    }
+    return !pk_ || key_bytes <= kPrimaryKeyLimitBytes;
+  }
+
+  struct FastCol {
+    size_t src;
+    const ColumnType* type;
+    bool is_key;
+    bool string_key;
+  };
+
   const Plan& plan_;
   LoadOutput* out_;
   std::vector<Field> fields_;
   std::string scratch_;
+  bool fast_ = false;
+  bool pk_ = false;
+  std::vector<FastCol> fast_cols_;
 };
 
 // True when s[0, n) is well-formed UTF-8 (no overlong forms, no surrogates, <= U+10FFFF).
@@ -970,199 +1024,737 @@ void run_csv(const LoadParams& params, const Plan& plan, char* body, size_t size
   }
 }
 
-// SAX handler: records are objects (top level, or elements of the outer array).
-class JsonHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, JsonHandler> {
+// Forwards a nested JSON value to a Writer, numbers as their original text (as the row reader
+// keeps them), to store nested objects and arrays compactly for JSON columns.
+class NestedWriter : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, NestedWriter> {
  public:
-  JsonHandler(const LoadParams& params, const Plan& plan, LoadOutput* out)
-      : strip_(params.strip_outer_array), plan_(plan), proc_(plan, out), writer_(arena_) {
+  explicit NestedWriter(rapidjson::Writer<rapidjson::StringBuffer>* w) : w_(w) {}
+  bool Null() { return w_->Null(); }
+  bool Bool(bool b) { return w_->Bool(b); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    return w_->RawValue(s, n, rapidjson::kNumberType);
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool) { return w_->String(s, n); }
+  bool Key(const char* s, rapidjson::SizeType n, bool) { return w_->Key(s, n); }
+  bool StartObject() { return w_->StartObject(); }
+  bool EndObject(rapidjson::SizeType n) { return w_->EndObject(n); }
+  bool StartArray() { return w_->StartArray(); }
+  bool EndArray(rapidjson::SizeType n) { return w_->EndArray(n); }
+
+ private:
+  rapidjson::Writer<rapidjson::StringBuffer>* w_;
+};
+
+inline bool json_ws(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+inline int hex_value(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  c = static_cast<char>(c | 0x20);
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+// Length of the run of bytes at s that need no attention inside a JSON string: not '"', not
+// '\\', not a control character (which includes the terminating NUL). 16 bytes at a time.
+inline size_t plain_string_run(const char* s, const char* end) {
+  const char* p = s;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i bslash = _mm_set1_epi8('\\');
+  const __m128i ctl = _mm_set1_epi8(0x1F);
+  while (end - p >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                               _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+    int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) {
+      return static_cast<size_t>(p - s) + static_cast<size_t>(__builtin_ctz(mask));
+    }
+    p += 16;
+  }
+#endif
+  while (p < end && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20) {
+    ++p;
+  }
+  return static_cast<size_t>(p - s);
+}
+
+// Reads a body of JSON records: objects at the top level, or the elements of top-level arrays
+// with strip_outer_array. Parses in place (strings are unescaped where they stand), keeps
+// numbers as their text, and validates the JSON syntax as RapidJSON does (same error texts),
+// without building a document. Nested objects/arrays inside a record are validated without
+// being modified and re-serialized compactly only when a column takes them.
+class JsonReader {
+ public:
+  JsonReader(const LoadParams& params, const Plan& plan, LoadOutput* out, char* body, size_t size)
+      : strip_(params.strip_outer_array),
+        plan_(plan),
+        out_(out),
+        proc_(plan, out),
+        begin_(body),
+        p_(body),
+        end_(body + size) {
     predicted_.assign(plan.source_names.size() + 8, -1);
+    for (const std::string& n : plan.source_names) {
+      // A name with '"', '\\' or control characters never takes the fast path (its raw key
+      // bytes would differ); an empty quoted name never matches.
+      bool plain = plain_string_run(n.data(), n.data() + n.size()) == n.size();
+      quoted_names_.push_back(plain ? n + '"' : std::string());
+      KeyWords kw{};
+      const std::string& q = quoted_names_.back();
+      for (size_t i = 0; i < q.size() && i < 16; ++i) {
+        kw.w[i / 8] |= static_cast<uint64_t>(static_cast<unsigned char>(q[i])) << (8 * (i % 8));
+        kw.mask[i / 8] |= uint64_t{0xFF} << (8 * (i % 8));
+      }
+      key_words_.push_back(kw);
+      std::string l = n;
+      for (char& c : l) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      lower_names_.push_back(std::move(l));
+    }
   }
 
-  std::string error;
-
-  bool StartObject() {
-    if (nested_ > 0 || in_row_) {
-      return begin_nested([&] { return writer_.StartObject(); });
+  void run() {
+    while (true) {
+      while (p_ < end_ && std::isspace(static_cast<unsigned char>(*p_))) {
+        ++p_;
+      }
+      if (p_ >= end_) {
+        return;
+      }
+      if (!top_value()) {
+        return;
+      }
     }
-    if ((strip_ && depth_ == 1) || depth_ == 0) {
-      in_row_ = true;
-      field_pos_ = 0;
-      proc_.clear_fields();
-      arena_.Clear();
-      ++depth_;
+  }
+
+ private:
+  // --- errors ---------------------------------------------------------------------------------
+  bool syntax_error(rapidjson::ParseErrorCode code) {
+    if (out_->fatal.empty()) {
+      out_->fatal = "Failed to parse JSON body at offset " + std::to_string(p_ - begin_) + ": " +
+                    rapidjson::GetParseError_En(code);
+    }
+    return false;
+  }
+  bool handler_error(const char* msg) {
+    if (out_->fatal.empty()) {
+      out_->fatal = msg;
+    }
+    return false;
+  }
+
+  void skip_ws() {
+    while (json_ws(*p_)) {
+      ++p_;
+    }
+  }
+
+  // --- top level ------------------------------------------------------------------------------
+  bool top_value() {
+    skip_ws();
+    char c = *p_;
+    if (c == '{') {
+      return row();
+    }
+    if (c == '[') {
+      if (!strip_) {
+        return handler_error("JSON data is an array, strip_outer_array must be set true");
+      }
+      return outer_array();
+    }
+    if (c == '\0') {
+      return syntax_error(rapidjson::kParseErrorDocumentEmpty);
+    }
+    std::string_view text;
+    if (!scalar(&text)) {
+      return false;
+    }
+    return handler_error("JSON root is not an object");
+  }
+
+  bool outer_array() {
+    ++p_;
+    skip_ws();
+    if (*p_ == ']') {
+      ++p_;
       return true;
     }
-    return begin_skip_element([&] { return writer_.StartObject(); });
-  }
-  bool EndObject(rapidjson::SizeType n) {
-    if (nested_ > 0) {
-      return end_nested([&] { return writer_.EndObject(n); });
+    while (true) {
+      char c = *p_;
+      if (c == '{') {
+        if (!row()) {
+          return false;
+        }
+      } else if (c == '[') {
+        const char* b = p_;
+        if (!skip_value(&b, 0)) {
+          return false;
+        }
+        proc_.filter_row("JSON array element is not an object", "");
+      } else {
+        std::string_view text;
+        if (!scalar(&text)) {
+          return false;
+        }
+        proc_.filter_row("JSON array element is not an object", std::string(text));
+      }
+      skip_ws();
+      if (*p_ == ',') {
+        ++p_;
+        skip_ws();
+      } else if (*p_ == ']') {
+        ++p_;
+        return true;
+      } else {
+        return syntax_error(rapidjson::kParseErrorArrayMissCommaOrSquareBracket);
+      }
     }
-    --depth_;
-    in_row_ = false;
+  }
+
+  // A scalar outside a record: string (unescaped), number, true/false, null (empty text).
+  bool scalar(std::string_view* text) {
+    char c = *p_;
+    if (c == '"') {
+      char* s = nullptr;
+      size_t n = 0;
+      if (!string_in_place(&s, &n)) {
+        return false;
+      }
+      *text = std::string_view(s, n);
+      return true;
+    }
+    if (c == 't' || c == 'f' || c == 'n') {
+      if (!literal(text)) {
+        return false;
+      }
+      if (c == 'n') {
+        *text = {};
+      }
+      return true;
+    }
+    const char* s = p_;
+    if (!number()) {
+      return false;
+    }
+    *text = std::string_view(s, static_cast<size_t>(p_ - s));
+    return true;
+  }
+
+  // --- records --------------------------------------------------------------------------------
+  bool row() {
+    ++p_;
+    proc_.clear_fields();
+    arena_.Clear();
+    size_t field_pos = 0;
+    std::vector<Field>& fields = proc_.fields();
+    skip_ws();
+    if (*p_ == '}') {
+      ++p_;
+      proc_.nested_base = arena_.GetString();
+      proc_.process();
+      return true;
+    }
+    while (true) {
+      if (*p_ != '"') {
+        return syntax_error(rapidjson::kParseErrorObjectMissName);
+      }
+      int idx = predicted_key(field_pos);
+      if (idx < 0) {
+        char* key = nullptr;
+        size_t key_len = 0;
+        if (!string_in_place(&key, &key_len)) {
+          return false;
+        }
+        idx = lookup(std::string_view(key, key_len), field_pos);
+      }
+      ++field_pos;
+      skip_ws();
+      if (*p_ != ':') {
+        return syntax_error(rapidjson::kParseErrorObjectMissColon);
+      }
+      ++p_;
+      skip_ws();
+      Field* f = idx >= 0 ? &fields[static_cast<size_t>(idx)] : nullptr;
+      char c = *p_;
+      if (c == '"') {
+        char* s = nullptr;
+        size_t n = 0;
+        if (!string_in_place(&s, &n)) {
+          return false;
+        }
+        if (f != nullptr) {
+          set(f, s, n, false);
+        }
+      } else if ((c >= '0' && c <= '9') || c == '-') {
+        char* s = p_;
+        if (!number()) {
+          return false;
+        }
+        if (f != nullptr) {
+          set(f, s, static_cast<size_t>(p_ - s), false);
+        }
+      } else if (c == '{' || c == '[') {
+        const char* b = p_;
+        if (!skip_value(&b, 0)) {
+          return false;
+        }
+        if (f != nullptr) {
+          nested(f, b, p_);
+        }
+      } else {
+        std::string_view lit;
+        if (!literal(&lit)) {
+          return false;
+        }
+        if (f != nullptr) {
+          set(f, lit.data(), lit.size(), c == 'n');
+        }
+      }
+      skip_ws();
+      if (*p_ == ',') {
+        ++p_;
+        skip_ws();
+        continue;
+      }
+      if (*p_ == '}') {
+        ++p_;
+        break;
+      }
+      return syntax_error(rapidjson::kParseErrorObjectMissCommaOrCurlyBracket);
+    }
     proc_.nested_base = arena_.GetString();
     proc_.process();
     return true;
   }
-  bool StartArray() {
-    if (nested_ > 0 || in_row_) {
-      return begin_nested([&] { return writer_.StartArray(); });
-    }
-    if (depth_ == 0) {
-      if (!strip_) {
-        error = "JSON data is an array, strip_outer_array must be set true";
-        return false;
-      }
-      ++depth_;
-      return true;
-    }
-    return begin_skip_element([&] { return writer_.StartArray(); });
-  }
-  bool EndArray(rapidjson::SizeType n) {
-    if (nested_ > 0) {
-      return end_nested([&] { return writer_.EndArray(n); });
-    }
-    --depth_;
-    return true;
-  }
-  bool Key(const char* s, rapidjson::SizeType len, bool) {
-    if (nested_ > 0) {
-      return writer_.Key(s, len);
-    }
-    current_ = lookup(std::string_view(s, len));
-    ++field_pos_;
-    return true;
-  }
-  bool Null() {
-    return scalar(nullptr, 0, true, [&] { return writer_.Null(); });
-  }
-  bool Bool(bool b) {
-    return b ? scalar("true", 4, false, [&] { return writer_.Bool(true); })
-             : scalar("false", 5, false, [&] { return writer_.Bool(false); });
-  }
-  bool RawNumber(const char* s, rapidjson::SizeType len, bool) {
-    return scalar(s, len, false, [&] { return writer_.RawValue(s, len, rapidjson::kNumberType); });
-  }
-  bool String(const char* s, rapidjson::SizeType len, bool) {
-    return scalar(s, len, false, [&] { return writer_.String(s, len); });
+
+  static void set(Field* f, const char* s, size_t n, bool is_null) {
+    f->present = true;
+    f->is_null = is_null;
+    f->nested = false;
+    f->p = s;
+    f->n = n;
   }
 
- private:
-  template <typename F>
-  bool scalar(const char* s, size_t len, bool is_null, F&& write) {
-    if (nested_ > 0) {
-      return write();
-    }
-    if (in_row_) {
-      if (current_ >= 0) {
-        Field& f = proc_.fields()[static_cast<size_t>(current_)];
-        f.present = true;
-        f.is_null = is_null;
-        f.nested = false;
-        f.p = s;
-        f.n = len;
-      }
-      return true;
-    }
-    if (depth_ == 1 && strip_) {
-      proc_.filter_row("JSON array element is not an object", std::string(s ? s : "null", len));
-      return true;
-    }
-    error = "JSON root is not an object";
-    return false;
+  // A nested object/array value [b, e): stored compactly as JSON text.
+  void nested(Field* f, const char* b, const char* e) {
+    size_t start = arena_.GetSize();
+    rapidjson::Writer<rapidjson::StringBuffer> w(arena_);
+    NestedWriter h(&w);
+    rapidjson::MemoryStream ms(b, static_cast<size_t>(e - b));
+    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> is(ms);
+    rapidjson::Reader r;
+    r.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseStopWhenDoneFlag>(is, h);
+    f->present = true;
+    f->is_null = false;
+    f->nested = true;
+    f->nested_off = start;
+    f->n = arena_.GetSize() - start;
   }
 
-  template <typename F>
-  bool begin_nested(F&& write) {
-    if (nested_ == 0) {
-      nested_start_ = arena_.GetSize();
-      writer_.Reset(arena_);
+  // Fast path at the '"' of a key: the column predicted for this position, spelled exactly as
+  // its name (names are plain identifiers, so the raw key bytes are the key), is consumed.
+  int predicted_key(size_t field_pos) {
+    if (field_pos >= predicted_.size()) {
+      return -1;
     }
-    ++nested_;
-    return write();
-  }
-  template <typename F>
-  bool end_nested(F&& write) {
-    bool ok = write();
-    if (--nested_ == 0) {
-      if (skipping_) {
-        skipping_ = false;
-        proc_.filter_row("JSON array element is not an object", "");
-      } else if (current_ >= 0) {
-        Field& f = proc_.fields()[static_cast<size_t>(current_)];
-        f.present = true;
-        f.is_null = false;
-        f.nested = true;
-        f.nested_off = nested_start_;
-        f.n = arena_.GetSize() - nested_start_;
+    int p = predicted_[field_pos];
+    if (p < 0) {
+      return -1;
+    }
+    const std::string& quoted = quoted_names_[static_cast<size_t>(p)];  // name + '"'
+    size_t len = quoted.size();
+    if (len == 0 || static_cast<size_t>(end_ - p_) <= len) {
+      return -1;
+    }
+    const char* k = p_ + 1;
+    const KeyWords& kw = key_words_[static_cast<size_t>(p)];
+    if (len <= 16 && end_ - k >= 16) {
+      uint64_t w0;
+      uint64_t w1;
+      std::memcpy(&w0, k, 8);
+      std::memcpy(&w1, k + 8, 8);
+      if (((w0 ^ kw.w[0]) & kw.mask[0]) != 0 || ((w1 ^ kw.w[1]) & kw.mask[1]) != 0) {
+        return -1;
+      }
+    } else {
+      for (size_t i = 0; i < len; ++i) {
+        if (k[i] != quoted[i]) {
+          return -1;
+        }
       }
     }
-    return ok;
-  }
-  template <typename F>
-  bool begin_skip_element(F&& write) {
-    skipping_ = true;
-    arena_.Clear();
-    return begin_nested(write);
+    p_ += len + 1;
+    return p;
   }
 
-  int lookup(std::string_view key) {
-    const auto& names = plan_.source_names;
-    if (field_pos_ < predicted_.size()) {
-      int p = predicted_[field_pos_];
-      if (p >= 0 && iequals(names[static_cast<size_t>(p)], key)) {
+  int lookup(std::string_view key, size_t field_pos) {
+    if (field_pos < predicted_.size()) {
+      int p = predicted_[field_pos];
+      if (p >= 0 && matches(static_cast<size_t>(p), key)) {
         return p;
       }
     }
-    for (size_t i = 0; i < names.size(); ++i) {
-      if (iequals(names[i], key)) {
-        if (field_pos_ < predicted_.size()) {
-          predicted_[field_pos_] = static_cast<int>(i);
+    for (size_t i = 0; i < lower_names_.size(); ++i) {
+      if (matches(i, key)) {
+        if (field_pos < predicted_.size()) {
+          predicted_[field_pos] = static_cast<int>(i);
         }
         return static_cast<int>(i);
       }
     }
     return -1;
   }
+  // Column names match keys case-insensitively.
+  bool matches(size_t i, std::string_view key) const {
+    const std::string& name = plan_.source_names[i];
+    if (name.size() != key.size()) {
+      return false;
+    }
+    if (std::memcmp(name.data(), key.data(), key.size()) == 0) {
+      return true;
+    }
+    const std::string& lower = lower_names_[i];
+    for (size_t k = 0; k < key.size(); ++k) {
+      char c = key[k];
+      if (c >= 'A' && c <= 'Z') {
+        c = static_cast<char>(c + 32);
+      }
+      if (c != lower[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // --- tokens ---------------------------------------------------------------------------------
+  // At '"': unescapes the string where it stands; *s/*n is the decoded text.
+  bool string_in_place(char** s, size_t* n) {
+    char* start = ++p_;
+    size_t run = plain_string_run(p_, end_);
+    p_ += run;
+    if (*p_ == '"') {
+      *s = start;
+      *n = run;
+      ++p_;
+      return true;
+    }
+    char* out = p_;  // decoded bytes are written from here on
+    while (true) {
+      char c = *p_;
+      if (c == '"') {
+        ++p_;
+        break;
+      }
+      if (c == '\\') {
+        char e = p_[1];
+        p_ += 2;
+        switch (e) {
+          case '"':
+            *out++ = '"';
+            break;
+          case '\\':
+            *out++ = '\\';
+            break;
+          case '/':
+            *out++ = '/';
+            break;
+          case 'b':
+            *out++ = '\b';
+            break;
+          case 'f':
+            *out++ = '\f';
+            break;
+          case 'n':
+            *out++ = '\n';
+            break;
+          case 'r':
+            *out++ = '\r';
+            break;
+          case 't':
+            *out++ = '\t';
+            break;
+          case 'u': {
+            uint32_t cp = 0;
+            if (!hex4(&cp)) {
+              return false;
+            }
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+              if (p_[0] != '\\' || p_[1] != 'u') {
+                return syntax_error(rapidjson::kParseErrorStringUnicodeSurrogateInvalid);
+              }
+              p_ += 2;
+              uint32_t lo = 0;
+              if (!hex4(&lo)) {
+                return false;
+              }
+              if (lo < 0xDC00 || lo > 0xDFFF) {
+                return syntax_error(rapidjson::kParseErrorStringUnicodeSurrogateInvalid);
+              }
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+              return syntax_error(rapidjson::kParseErrorStringUnicodeSurrogateInvalid);
+            }
+            out = put_utf8(out, cp);
+            break;
+          }
+          default:
+            p_ -= 1;
+            return syntax_error(rapidjson::kParseErrorStringEscapeInvalid);
+        }
+        continue;
+      }
+      if (static_cast<unsigned char>(c) < 0x20) {
+        return syntax_error(c == '\0' ? rapidjson::kParseErrorStringMissQuotationMark
+                                      : rapidjson::kParseErrorStringEscapeInvalid);
+      }
+      size_t r = plain_string_run(p_, end_);
+      if (r == 0) {
+        *out++ = c;
+        ++p_;
+      } else {
+        std::memmove(out, p_, r);
+        out += r;
+        p_ += r;
+      }
+    }
+    *s = start;
+    *n = static_cast<size_t>(out - start);
+    return true;
+  }
+
+  bool hex4(uint32_t* v) {
+    uint32_t r = 0;
+    for (int i = 0; i < 4; ++i) {
+      int h = hex_value(p_[i]);
+      if (h < 0) {
+        return syntax_error(rapidjson::kParseErrorStringUnicodeEscapeInvalidHex);
+      }
+      r = (r << 4) | static_cast<uint32_t>(h);
+    }
+    p_ += 4;
+    *v = r;
+    return true;
+  }
+
+  static char* put_utf8(char* o, uint32_t cp) {
+    if (cp < 0x80) {
+      *o++ = static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      *o++ = static_cast<char>(0xC0 | (cp >> 6));
+      *o++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      *o++ = static_cast<char>(0xE0 | (cp >> 12));
+      *o++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *o++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      *o++ = static_cast<char>(0xF0 | (cp >> 18));
+      *o++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      *o++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *o++ = static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return o;
+  }
+
+  // A JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+  bool number() {
+    if (*p_ == '-') {
+      ++p_;
+    }
+    if (*p_ == '0') {
+      ++p_;
+    } else if (*p_ >= '1' && *p_ <= '9') {
+      ++p_;
+      while (*p_ >= '0' && *p_ <= '9') {
+        ++p_;
+      }
+    } else {
+      return syntax_error(rapidjson::kParseErrorValueInvalid);
+    }
+    if (*p_ == '.') {
+      ++p_;
+      if (*p_ < '0' || *p_ > '9') {
+        return syntax_error(rapidjson::kParseErrorNumberMissFraction);
+      }
+      while (*p_ >= '0' && *p_ <= '9') {
+        ++p_;
+      }
+    }
+    if (*p_ == 'e' || *p_ == 'E') {
+      ++p_;
+      if (*p_ == '+' || *p_ == '-') {
+        ++p_;
+      }
+      if (*p_ < '0' || *p_ > '9') {
+        return syntax_error(rapidjson::kParseErrorNumberMissExponent);
+      }
+      while (*p_ >= '0' && *p_ <= '9') {
+        ++p_;
+      }
+    }
+    return true;
+  }
+
+  bool literal(std::string_view* text) {
+    static constexpr std::string_view kTrue = "true";
+    static constexpr std::string_view kFalse = "false";
+    static constexpr std::string_view kNull = "null";
+    for (std::string_view lit : {kTrue, kFalse, kNull}) {
+      if (*p_ == lit[0]) {
+        if (static_cast<size_t>(end_ - p_) >= lit.size() &&
+            std::memcmp(p_, lit.data(), lit.size()) == 0) {
+          p_ += lit.size();
+          *text = lit;
+          return true;
+        }
+        break;
+      }
+    }
+    return syntax_error(rapidjson::kParseErrorValueInvalid);
+  }
+
+  // Validates any value at p_ without modifying it; *b is set to its start.
+  bool skip_value(const char** b, int depth) {
+    *b = p_;
+    char c = *p_;
+    if (c == '"') {
+      return skip_string();
+    }
+    if (c == '{') {
+      ++p_;
+      skip_ws();
+      if (*p_ == '}') {
+        ++p_;
+        return true;
+      }
+      while (true) {
+        if (*p_ != '"') {
+          return syntax_error(rapidjson::kParseErrorObjectMissName);
+        }
+        if (!skip_string()) {
+          return false;
+        }
+        skip_ws();
+        if (*p_ != ':') {
+          return syntax_error(rapidjson::kParseErrorObjectMissColon);
+        }
+        ++p_;
+        skip_ws();
+        const char* ignored = nullptr;
+        if (!skip_value(&ignored, depth + 1)) {
+          return false;
+        }
+        skip_ws();
+        if (*p_ == ',') {
+          ++p_;
+          skip_ws();
+        } else if (*p_ == '}') {
+          ++p_;
+          return true;
+        } else {
+          return syntax_error(rapidjson::kParseErrorObjectMissCommaOrCurlyBracket);
+        }
+      }
+    }
+    if (c == '[') {
+      ++p_;
+      skip_ws();
+      if (*p_ == ']') {
+        ++p_;
+        return true;
+      }
+      while (true) {
+        const char* ignored = nullptr;
+        if (!skip_value(&ignored, depth + 1)) {
+          return false;
+        }
+        skip_ws();
+        if (*p_ == ',') {
+          ++p_;
+          skip_ws();
+        } else if (*p_ == ']') {
+          ++p_;
+          return true;
+        } else {
+          return syntax_error(rapidjson::kParseErrorArrayMissCommaOrSquareBracket);
+        }
+      }
+    }
+    if (c == 't' || c == 'f' || c == 'n') {
+      std::string_view lit;
+      return literal(&lit);
+    }
+    return number();
+  }
+
+  // Validates a string at '"' without unescaping it.
+  bool skip_string() {
+    ++p_;
+    while (true) {
+      p_ += plain_string_run(p_, end_);
+      char c = *p_;
+      if (c == '"') {
+        ++p_;
+        return true;
+      }
+      if (c == '\\') {
+        char e = p_[1];
+        p_ += 2;
+        if (e == 'u') {
+          uint32_t cp = 0;
+          if (!hex4(&cp)) {
+            return false;
+          }
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            uint32_t lo = 0;
+            if (p_[0] != '\\' || p_[1] != 'u') {
+              return syntax_error(rapidjson::kParseErrorStringUnicodeSurrogateInvalid);
+            }
+            p_ += 2;
+            if (!hex4(&lo)) {
+              return false;
+            }
+            if (lo < 0xDC00 || lo > 0xDFFF) {
+              return syntax_error(rapidjson::kParseErrorStringUnicodeSurrogateInvalid);
+            }
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return syntax_error(rapidjson::kParseErrorStringUnicodeSurrogateInvalid);
+          }
+        } else if (std::strchr("\"\\/bfnrt", e) == nullptr || e == '\0') {
+          p_ -= 1;
+          return syntax_error(rapidjson::kParseErrorStringEscapeInvalid);
+        }
+        continue;
+      }
+      return syntax_error(c == '\0' ? rapidjson::kParseErrorStringMissQuotationMark
+                                    : rapidjson::kParseErrorStringEscapeInvalid);
+    }
+  }
 
   bool strip_;
   const Plan& plan_;
+  LoadOutput* out_;
   RowProcessor proc_;
-  rapidjson::StringBuffer arena_;
-  rapidjson::Writer<rapidjson::StringBuffer> writer_;
+  char* begin_;
+  char* p_;
+  char* end_;
   std::vector<int> predicted_;
-  int depth_ = 0;
-  bool in_row_ = false;
-  int nested_ = 0;
-  bool skipping_ = false;
-  size_t nested_start_ = 0;
-  size_t field_pos_ = 0;
-  int current_ = -1;
+  std::vector<std::string> lower_names_;
+  std::vector<std::string> quoted_names_;  // name + '"' for predicted_key
+  struct KeyWords {  // the first 16 bytes of quoted_names_ as little-endian words, and masks
+    uint64_t w[2];
+    uint64_t mask[2];
+  };
+  std::vector<KeyWords> key_words_;
+  rapidjson::StringBuffer arena_;
 };
 
 void run_json(const LoadParams& params, const Plan& plan, char* body, size_t size,
               LoadOutput* out) {
-  JsonHandler handler(params, plan, out);
-  rapidjson::InsituStringStream stream(body);
-  rapidjson::Reader reader;
-  constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag |
-                              rapidjson::kParseStopWhenDoneFlag;
-  while (true) {
-    while (stream.Tell() < size && std::isspace(static_cast<unsigned char>(stream.Peek()))) {
-      stream.Take();
-    }
-    if (stream.Tell() >= size) {
-      break;
-    }
-    rapidjson::ParseResult r = reader.Parse<kFlags>(stream, handler);
-    if (!r) {
-      out->fatal = !handler.error.empty() ? handler.error
-                                          : std::string("Failed to parse JSON body at offset ") +
-                                                std::to_string(r.Offset()) + ": " +
-                                                rapidjson::GetParseError_En(r.Code());
-      return;
-    }
-  }
+  JsonReader reader(params, plan, out, body, size);
+  reader.run();
 }
 
 }  // namespace

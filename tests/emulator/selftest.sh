@@ -194,6 +194,10 @@ for spec in gzip:GZIP bzip2:bzip2 lz4:LZ4_FRAME zstd:Zstd deflate:DEFLATE; do
   r=$(zload cz z-csv-$codec "$codec" "$n,csv-$codec"$'\n' -H "format: ${codec^^}" -H "column_separator: ,")
   check "csv format: ${codec^^}" "$r" '"Status": "Success"' '"NumberLoadedRows": 1'
 done
+r=$(load d cz j-esc '[{"id":70,"v":"a\u00e9\"b\\\/"}, {"ID":71,"V":"x","extra":{"n":[1,{}]}}]' "${JH[@]}")
+check "json escapes and key case" "$r" '"Status": "Success"' '"NumberLoadedRows": 2'
+check "json escapes stored" "$(dump cz)" '{"id":70,"v":"aé\"b\\/"}' '{"id":71,"v":"x"}'
+check "json syntax error" "$(load d cz j-bad '[{"id":72,}]' "${JH[@]}")" '"Status": "Fail"' 'Failed to parse JSON body at offset 10: Missing a name for object member.'
 if have_codec gzip; then
   check "compressed rows stored" "$(dump cz)" '{"id":1,"v":"json-gzip"}' '{"id":2,"v":"csv-gzip"}'
   r=$(zload cz z-ce gzip '[{"id":50,"v":"ce"}]' "${JH[@]}" -H "Content-Encoding: gzip")

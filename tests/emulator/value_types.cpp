@@ -1,5 +1,9 @@
 #include "value_types.hpp"
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -7,10 +11,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <vector>
-
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 namespace emu {
 namespace {
@@ -40,11 +40,24 @@ bool all_digits(std::string_view s) {
 // Integer ranges by type (LARGEINT is checked on digits).
 bool int_range(TypeKind k, int64_t* lo, int64_t* hi) {
   switch (k) {
-    case TypeKind::kTinyint: *lo = -128; *hi = 127; return true;
-    case TypeKind::kSmallint: *lo = -32768; *hi = 32767; return true;
-    case TypeKind::kInt: *lo = INT32_MIN; *hi = INT32_MAX; return true;
-    case TypeKind::kBigint: *lo = INT64_MIN; *hi = INT64_MAX; return true;
-    default: return false;
+    case TypeKind::kTinyint:
+      *lo = -128;
+      *hi = 127;
+      return true;
+    case TypeKind::kSmallint:
+      *lo = -32768;
+      *hi = 32767;
+      return true;
+    case TypeKind::kInt:
+      *lo = INT32_MIN;
+      *hi = INT32_MAX;
+      return true;
+    case TypeKind::kBigint:
+      *lo = INT64_MIN;
+      *hi = INT64_MAX;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -81,9 +94,27 @@ ConvertStatus convert_integer(const ColumnType& t, std::string_view s, std::stri
   if (b != e && *b == '+') {
     ++b;
   }
-  auto [p, ec] = std::from_chars(b, e, v);
-  if (ec != std::errc() || p != e || b == e) {
-    return ConvertStatus::kInvalid;
+  if (b != e && e - b <= 18) {
+    // Fast path: up to 18 digits cannot overflow int64.
+    const char* q = b;
+    bool neg = *q == '-';
+    q += neg ? 1 : 0;
+    if (q == e) {
+      return ConvertStatus::kInvalid;
+    }
+    for (; q != e; ++q) {
+      unsigned d = static_cast<unsigned>(*q - '0');
+      if (d > 9) {
+        return ConvertStatus::kInvalid;
+      }
+      v = v * 10 + static_cast<int64_t>(d);
+    }
+    v = neg ? -v : v;
+  } else {
+    auto [p, ec] = std::from_chars(b, e, v);
+    if (ec != std::errc() || p != e || b == e) {
+      return ConvertStatus::kInvalid;
+    }
   }
   int64_t lo = 0;
   int64_t hi = 0;
@@ -114,6 +145,29 @@ ConvertStatus convert_boolean(std::string_view s, std::string* out) {
   return ConvertStatus::kOk;
 }
 
+// [-]digits[.digits] (or [-].digits / digits.) without exponent, at most 30 bytes: what
+// from_chars accepts as a finite double in that shape, decided without converting it.
+bool plain_decimal_number(const char* b, const char* e) {
+  if (e - b > 30 || b == e) {
+    return false;
+  }
+  if (*b == '-') {
+    ++b;
+  }
+  bool digit = false;
+  bool dot = false;
+  for (; b != e; ++b) {
+    if (*b >= '0' && *b <= '9') {
+      digit = true;
+    } else if (*b == '.' && !dot) {
+      dot = true;
+    } else {
+      return false;
+    }
+  }
+  return digit;
+}
+
 ConvertStatus convert_floating(const ColumnType& t, std::string_view s, std::string* out) {
   if (s.empty()) {
     return ConvertStatus::kInvalid;
@@ -123,6 +177,9 @@ ConvertStatus convert_floating(const ColumnType& t, std::string_view s, std::str
   const char* e = s.data() + s.size();
   if (*b == '+') {
     ++b;
+  }
+  if (out == nullptr && plain_decimal_number(b, e)) {
+    return ConvertStatus::kOk;  // finite by construction
   }
   auto [p, ec] = std::from_chars(b, e, v);
   if (ec != std::errc() || p != e || !std::isfinite(v)) {
@@ -162,6 +219,23 @@ ConvertStatus convert_decimal(const ColumnType& t, std::string_view s, std::stri
   }
   if (ip == "0") {
     ip = {};
+  }
+  const size_t scale = static_cast<size_t>(t.scale);
+  if (out == nullptr) {
+    // Validation only: the integer digits after rounding half-up must fit precision - scale.
+    // Rounding adds an integer digit only when every kept digit is a 9 (or none is kept).
+    size_t int_digits = ip.size();
+    if (fp.size() > scale && fp[scale] >= '5') {
+      bool all_nines = ip.find_first_not_of('9') == std::string_view::npos;
+      for (size_t i = 0; all_nines && i < scale; ++i) {
+        all_nines = i < fp.size() && fp[i] == '9';
+      }
+      if (all_nines) {
+        ++int_digits;
+      }
+    }
+    return int_digits > static_cast<size_t>(t.precision - t.scale) ? ConvertStatus::kInvalid
+                                                                   : ConvertStatus::kOk;
   }
   // digits = integer part + scale fraction digits, then round half-up on the next digit.
   std::string digits(ip);
@@ -234,8 +308,8 @@ bool parse_datetime(std::string_view s, int f[6], int* micros, bool* has_time) {
   *micros = 0;
   *has_time = false;
   f[3] = f[4] = f[5] = 0;
-  if (s.size() >= 8 && all_digits(s.substr(0, 8)) && (s.size() == 8 || s[8] == ' ' ||
-                                                      s[8] == 'T')) {
+  if (s.size() >= 8 && all_digits(s.substr(0, 8)) &&
+      (s.size() == 8 || s[8] == ' ' || s[8] == 'T')) {
     f[0] = std::atoi(std::string(s.substr(0, 4)).c_str());
     f[1] = (s[4] - '0') * 10 + (s[5] - '0');
     f[2] = (s[6] - '0') * 10 + (s[7] - '0');
@@ -295,7 +369,36 @@ bool parse_datetime(std::string_view s, int f[6], int* micros, bool* has_time) {
   return true;
 }
 
+// "YYYY-MM-DD HH:MM:SS" checked directly (the common shape); nullopt for any other shape.
+std::optional<bool> plain_datetime_valid(std::string_view s) {
+  if (s.size() != 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') ||
+      s[13] != ':' || s[16] != ':') {
+    return std::nullopt;
+  }
+  int v[6];
+  static constexpr int kPos[6] = {0, 5, 8, 11, 14, 17};
+  for (int i = 0; i < 6; ++i) {
+    int n = 0;
+    int width = i == 0 ? 4 : 2;
+    for (int k = 0; k < width; ++k) {
+      unsigned d = static_cast<unsigned>(s[static_cast<size_t>(kPos[i] + k)] - '0');
+      if (d > 9) {
+        return std::nullopt;
+      }
+      n = n * 10 + static_cast<int>(d);
+    }
+    v[i] = n;
+  }
+  return v[1] >= 1 && v[1] <= 12 && v[2] >= 1 && v[2] <= days_in_month(v[0], v[1]) && v[3] <= 23 &&
+         v[4] <= 59 && v[5] <= 59;
+}
+
 ConvertStatus convert_date(const ColumnType& t, std::string_view s, std::string* out) {
+  if (out == nullptr) {
+    if (auto ok = plain_datetime_valid(s)) {
+      return *ok ? ConvertStatus::kOk : ConvertStatus::kInvalid;
+    }
+  }
   int f[6];
   int micros = 0;
   bool has_time = false;
@@ -357,22 +460,36 @@ bool ColumnType::is_string() const {
 
 std::string ColumnType::to_sql() const {
   switch (kind) {
-    case TypeKind::kBoolean: return "boolean";
-    case TypeKind::kTinyint: return "tinyint(4)";
-    case TypeKind::kSmallint: return "smallint(6)";
-    case TypeKind::kInt: return "int(11)";
-    case TypeKind::kBigint: return "bigint(20)";
-    case TypeKind::kLargeint: return "largeint(40)";
-    case TypeKind::kFloat: return "float";
-    case TypeKind::kDouble: return "double";
+    case TypeKind::kBoolean:
+      return "boolean";
+    case TypeKind::kTinyint:
+      return "tinyint(4)";
+    case TypeKind::kSmallint:
+      return "smallint(6)";
+    case TypeKind::kInt:
+      return "int(11)";
+    case TypeKind::kBigint:
+      return "bigint(20)";
+    case TypeKind::kLargeint:
+      return "largeint(40)";
+    case TypeKind::kFloat:
+      return "float";
+    case TypeKind::kDouble:
+      return "double";
     case TypeKind::kDecimal:
       return "decimal(" + std::to_string(precision) + ", " + std::to_string(scale) + ")";
-    case TypeKind::kChar: return "char(" + std::to_string(length) + ")";
-    case TypeKind::kVarchar: return "varchar(" + std::to_string(length) + ")";
-    case TypeKind::kString: return "varchar(65533)";
-    case TypeKind::kDate: return "date";
-    case TypeKind::kDatetime: return "datetime";
-    case TypeKind::kJson: return "json";
+    case TypeKind::kChar:
+      return "char(" + std::to_string(length) + ")";
+    case TypeKind::kVarchar:
+      return "varchar(" + std::to_string(length) + ")";
+    case TypeKind::kString:
+      return "varchar(65533)";
+    case TypeKind::kDate:
+      return "date";
+    case TypeKind::kDatetime:
+      return "datetime";
+    case TypeKind::kJson:
+      return "json";
     case TypeKind::kVarbinary:
       return length > 0 ? "varbinary(" + std::to_string(length) + ")" : "varbinary";
   }
@@ -381,9 +498,12 @@ std::string ColumnType::to_sql() const {
 
 std::string ColumnType::data_type_name() const {
   switch (kind) {
-    case TypeKind::kBoolean: return "tinyint";
-    case TypeKind::kString: return "varchar";
-    default: break;
+    case TypeKind::kBoolean:
+      return "tinyint";
+    case TypeKind::kString:
+      return "varchar";
+    default:
+      break;
   }
   std::string s = to_sql();
   return s.substr(0, s.find('('));
@@ -482,15 +602,19 @@ std::optional<ColumnType> parse_column_type(std::string_view text, std::string* 
 
 ConvertStatus convert_value(const ColumnType& t, std::string_view in, std::string* out) {
   switch (t.kind) {
-    case TypeKind::kBoolean: return convert_boolean(in, out);
+    case TypeKind::kBoolean:
+      return convert_boolean(in, out);
     case TypeKind::kTinyint:
     case TypeKind::kSmallint:
     case TypeKind::kInt:
     case TypeKind::kBigint:
-    case TypeKind::kLargeint: return convert_integer(t, in, out);
+    case TypeKind::kLargeint:
+      return convert_integer(t, in, out);
     case TypeKind::kFloat:
-    case TypeKind::kDouble: return convert_floating(t, in, out);
-    case TypeKind::kDecimal: return convert_decimal(t, in, out);
+    case TypeKind::kDouble:
+      return convert_floating(t, in, out);
+    case TypeKind::kDecimal:
+      return convert_decimal(t, in, out);
     case TypeKind::kChar:
     case TypeKind::kVarchar:
     case TypeKind::kString:
@@ -503,8 +627,10 @@ ConvertStatus convert_value(const ColumnType& t, std::string_view in, std::strin
       }
       return ConvertStatus::kOk;
     case TypeKind::kDate:
-    case TypeKind::kDatetime: return convert_date(t, in, out);
-    case TypeKind::kJson: return convert_json(in, out);
+    case TypeKind::kDatetime:
+      return convert_date(t, in, out);
+    case TypeKind::kJson:
+      return convert_json(in, out);
   }
   return ConvertStatus::kInvalid;
 }
