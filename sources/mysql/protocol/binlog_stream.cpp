@@ -12,6 +12,7 @@ asio::awaitable<void> BinlogStream::start(BinlogDump dump) {
   start_ = dump.file.empty() ? "the GTID position in @slave_connect_state"
                              : dump.file + ":" + std::to_string(dump.position);
   PacketChannel& ch = conn_.channel();
+  where_ = dump.file.empty() ? ch.endpoint() : start_;
   ch.reset_sequence();
   co_await ch.write_packet(com_binlog_dump(dump));
 }
@@ -20,6 +21,7 @@ asio::awaitable<void> BinlogStream::start_gtid(BinlogDumpGtid dump) {
   start_ = dump.file.empty() ? "the requested GTID set"
                              : dump.file + ":" + std::to_string(dump.position) + " with GTIDs";
   PacketChannel& ch = conn_.channel();
+  where_ = dump.file.empty() ? ch.endpoint() : dump.file + ":" + std::to_string(dump.position);
   ch.reset_sequence();
   co_await ch.write_packet(com_binlog_dump_gtid(dump));
 }
@@ -50,7 +52,7 @@ asio::awaitable<std::optional<ByteView>> BinlogStream::next() {
           "the requested binlog position is not on the server (purged, or not a valid "
           "position); the source must start again from a new snapshot";
     }
-    throw ServerError(kind, std::move(err), message, endpoint, hint);
+    throw ServerError(kind, std::move(err), message, where_, hint);
   }
   WireReader(packet, "binlog stream").fail();
 }

@@ -37,6 +37,7 @@ class BinlogStream {
  private:
   Connection& conn_;
   std::string start_;  // "file:position" or "GTID set" for messages
+  std::string where_;  // "file:position" of a file dump, else host:port
   uint64_t events_ = 0;
   uint64_t bytes_ = 0;
 };
