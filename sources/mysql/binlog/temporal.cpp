@@ -39,7 +39,7 @@ int64_t days_from_civil(int64_t y, uint32_t m, uint32_t d) {
 
 bool is_valid_date(uint32_t y, uint32_t m, uint32_t d) {
   static constexpr uint32_t kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y == 0 || m < 1 || m > 12 || d < 1) {
+  if (y == 0 || y > 9999 || m < 1 || m > 12 || d < 1) {
     return false;
   }
   const uint32_t max = m == 2 && leap(y) ? 29 : kDays[m - 1];

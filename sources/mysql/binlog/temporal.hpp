@@ -20,7 +20,8 @@ struct CivilDateTime {
 
 // Days since 1970-01-01 of a proleptic Gregorian date (month 1..12, day 1..31).
 int64_t days_from_civil(int64_t year, uint32_t month, uint32_t day);
-// True when year/month/day name a real calendar day (so not 0000-00-00, 2024-00-15, 02-30).
+// True when year/month/day name a real calendar day of years 1..9999 (so not 0000-00-00,
+// 2024-00-15, 2024-02-30).
 bool is_valid_date(uint32_t year, uint32_t month, uint32_t day);
 
 // The packed DATETIME integer (as in JSON opaque DATETIME/TIMESTAMP/DATE values).

@@ -129,6 +129,8 @@ TEST_CASE("temporal values decode with fractions, signs and UTC", "[mysql][binlo
 TEST_CASE("zero dates follow the chosen policy", "[mysql][binlog]") {
   const Col dt{ColumnType::DateTime2, {0}};
   CHECK(one(dt, "80 00 00 00 00") == "null");
+  // A year past 9999 (only corrupt data has one) is no calendar day either.
+  CHECK(one({ColumnType::DateTime, {}}, "40637f16f35a0000") == "null");
   DecoderOptions text;
   text.zero_dates = ZeroDatePolicy::Text;
   CHECK(one(dt, "80 00 00 00 00", {}, text) == "s:0000-00-00 00:00:00");
