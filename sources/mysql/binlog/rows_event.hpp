@@ -43,6 +43,7 @@ struct RowBuffers {
 
 class RowReader {
  public:
+  // `event` (and the bytes it views) must outlive the reader; EventDecoder::rows() makes one.
   RowReader(const RowsEvent& event, ValueDecoder& values, Arena& arena, RowBuffers& buffers,
             const DecoderOptions& options);
 
