@@ -566,6 +566,27 @@ bool valid_utf8(const char* s, size_t n) {
   return true;
 }
 
+// Offset of the first byte equal to a or b in [p, end), or end - p.
+inline size_t find_either(const char* p, const char* end, char a, char b) {
+  const char* q = p;
+#if defined(__SSE2__)
+  const __m128i va = _mm_set1_epi8(a);
+  const __m128i vb = _mm_set1_epi8(b);
+  while (end - q >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)));
+    if (mask != 0) {
+      return static_cast<size_t>(q - p) + static_cast<size_t>(__builtin_ctz(mask));
+    }
+    q += 16;
+  }
+#endif
+  while (q < end && *q != a && *q != b) {
+    ++q;
+  }
+  return static_cast<size_t>(q - p);
+}
+
 // csv_scanner.cpp string_2_asc: a separator as the column-count error prints it.
 std::string separator_text(std::string_view s) {
   std::string r = "'";
@@ -606,6 +627,9 @@ class CsvReader {
     bool ends =
         size_ >= rd_.size() && std::memcmp(d_ + size_ - rd_.size(), rd_.data(), rd_.size()) == 0;
     n_ = size_ + (ends ? 0 : rd_.size());
+    for (char c : {cs_[0], rd_[0], enc_, esc_}) {
+      special_[static_cast<unsigned char>(c)] = true;
+    }
   }
 
   // Skips `n` records delimited by row_delimiter alone (skip_header uses next_record(Record*)
@@ -719,13 +743,22 @@ class CsvReader {
       return;
     }
     size_t start = unescaped_.size();
-    size_t k = 0;
-    for (size_t i = b; i < e; ++i) {
-      if (k < removed_.size() && removed_[k] == i) {
-        ++k;
-        continue;
+    size_t from = b;
+    for (size_t k = 0; k <= removed_.size(); ++k) {
+      size_t to = k < removed_.size() ? std::min(removed_[k], e) : e;
+      if (to > from) {  // copy [from, to): from the body, then from the appended delimiter
+        size_t body_end = std::min(to, size_);
+        if (body_end > from) {
+          unescaped_.append(d_ + from, body_end - from);
+        }
+        for (size_t i = std::max(from, size_); i < to; ++i) {
+          unescaped_.push_back(at(i));
+        }
       }
-      unescaped_.push_back(at(i));
+      from = to + 1;
+      if (from >= e) {
+        break;
+      }
     }
     size_t len = unescaped_.size() - start;
     if (enclosed && len > 0) {
@@ -861,9 +894,7 @@ class CsvReader {
           }
           case S::kEnclose: {
             // Fast path: skip bytes that are neither the enclose nor the escape character.
-            while (p < size_ && d_[p] != enc_ && d_[p] != esc_) {
-              ++p;
-            }
+            p += find_either(d_ + p, d_ + std::max(p, size_), enc_, esc_);
             if (p >= n_) {
               continue;
             }
@@ -929,6 +960,13 @@ class CsvReader {
               }
               pre = S::kOrdinary;
             }
+            // Fast path: bytes that start no delimiter and are neither enclose nor escape.
+            while (p < size_ && !special_[static_cast<unsigned char>(d_[p])]) {
+              ++p;
+            }
+            if (p >= n_) {
+              continue;
+            }
             if (match(rd_, p)) {
               p += rdl;
               end_field(rdl);
@@ -977,6 +1015,7 @@ class CsvReader {
   bool trim_;
   bool v2_;
   size_t pos_ = 0;
+  bool special_[256] = {};  // first bytes of the delimiters, enclose, escape
   std::vector<size_t> removed_;
   std::string unescaped_;
   std::vector<FieldRef> refs_;
