@@ -132,7 +132,9 @@ void Batcher::cut(const Position& position, bool final) {
 }
 
 void Batcher::schema_change(const SchemaChange& c) {
-  cut(c.position_before, false);
+  if (c.barrier) {
+    cut(c.position_before, false);
+  }
   queue_.push(c);
 }
 

@@ -31,6 +31,9 @@ struct SchemaChange {
   Column definition;                    // AddColumn, AlterColumnType: the new definition
   std::string after_column;             // AddColumn: insert after this one ("" = last)
   Position position_before;             // source position right before the change
+  // False for the CreateTable of a table first seen inside a source transaction: nothing of the
+  // table is in flight, so it needs no epoch cut (which must fall between transactions).
+  bool barrier = true;
 };
 
 }  // namespace starcdc

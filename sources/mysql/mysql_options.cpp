@@ -1,0 +1,241 @@
+#include "sources/mysql/mysql_options.hpp"
+
+#include <random>
+
+namespace starcdc::mysql {
+namespace {
+
+config::OptionSet make() {
+  using config::OptionSpec;
+  using config::OptionType;
+  config::OptionSet s("source 'mysql'");
+  s.add(OptionSpec::make("hostname", OptionType::String, "MySQL or MariaDB server host.")
+            .is_required());
+  s.add(OptionSpec::make("port", OptionType::Int, "Server port.")
+            .with_default("3306")
+            .range(1, 65535));
+  s.add(OptionSpec::make("username", OptionType::String,
+                         "User with REPLICATION SLAVE, REPLICATION CLIENT (MariaDB: BINLOG "
+                         "MONITOR) and SELECT on the captured tables.")
+            .is_required());
+  s.add(OptionSpec::make("password", OptionType::String, "The user's password.").is_secret());
+  s.add(OptionSpec::make("server-id", OptionType::String,
+                         "Replica server id, unique among the server's replicas: a number, or a "
+                         "range such as 5400-5408 (the first is used). Default: random in "
+                         "5400-6400.")
+            .checked([](const std::string& v) -> std::optional<std::string> {
+              const auto dash = v.find('-');
+              try {
+                size_t used = 0;
+                const unsigned long a = std::stoul(v.substr(0, dash), &used);
+                if (used != (dash == std::string::npos ? v.size() : dash) || a == 0 ||
+                    a > 4294967295UL) {
+                  return "expected a number 1..4294967295 or a range a-b";
+                }
+              } catch (const std::exception&) {
+                return "expected a number 1..4294967295 or a range a-b";
+              }
+              return std::nullopt;
+            }));
+  s.add(OptionSpec::make("server-time-zone", OptionType::String,
+                         "Time zone of the server's session, for TIMESTAMP values read by the "
+                         "snapshot (binlog TIMESTAMPs are UTC). Default: the server's "
+                         "@@time_zone."));
+  s.add(OptionSpec::make("scan.startup.mode", OptionType::Enum,
+                         "Where to start when there is no checkpoint: initial (snapshot, then "
+                         "binlog), snapshot (snapshot only), latest-offset, earliest-offset, "
+                         "specific-offset, timestamp.")
+            .one_of({"initial", "snapshot", "latest-offset", "earliest-offset", "specific-offset",
+                     "timestamp"})
+            .with_default("initial"));
+  s.add(OptionSpec::make("scan.startup.specific-offset.file", OptionType::String,
+                         "Binlog file for specific-offset, e.g. mysql-bin.000003."));
+  s.add(OptionSpec::make("scan.startup.specific-offset.pos", OptionType::Int,
+                         "Offset in that file (4 = its first event).")
+            .range(4, std::numeric_limits<int64_t>::max()));
+  s.add(OptionSpec::make("scan.startup.specific-offset.gtid-set", OptionType::String,
+                         "GTID position for specific-offset: a MySQL GTID set (uuid:1-100) or a "
+                         "MariaDB GTID list (0-1-100); the stream starts after it."));
+  s.add(OptionSpec::make("scan.startup.timestamp-millis", OptionType::Int,
+                         "Start for timestamp mode: the first transaction committed at or after "
+                         "this Unix time in milliseconds.")
+            .range(0, std::numeric_limits<int64_t>::max()));
+  s.add(OptionSpec::make("connect.timeout", OptionType::Duration,
+                         "Timeout of connecting and of each query.")
+            .with_default("30s")
+            .range(100, 3'600'000));
+  s.add(OptionSpec::make("connect.max-retries", OptionType::Int,
+                         "Connection attempts before the source gives up (the pipeline then "
+                         "restarts with backoff).")
+            .with_default("3")
+            .range(0, 1000));
+  s.add(OptionSpec::make("heartbeat.interval", OptionType::Duration,
+                         "Server heartbeat period on an idle binlog: keeps the position moving "
+                         "and detects a dead connection after 3 periods. 0 disables.")
+            .with_default("30s")
+            .range(0, 3'600'000));
+  s.add(OptionSpec::make("ssl-mode", OptionType::Enum,
+                         "TLS: disabled, preferred (if the server offers it), required, verify-ca "
+                         "(check the certificate against ssl.ca), verify-identity (and the host "
+                         "name).")
+            .one_of({"disabled", "preferred", "required", "verify-ca", "verify-identity"})
+            .with_default("preferred"));
+  s.add(OptionSpec::make("ssl.ca", OptionType::String, "CA certificate file (PEM)."));
+  s.add(OptionSpec::make("ssl.cert", OptionType::String, "Client certificate file (PEM)."));
+  s.add(OptionSpec::make("ssl.key", OptionType::String, "Client key file (PEM)."));
+  s.add(OptionSpec::make("server-public-key", OptionType::String,
+                         "The server's RSA public key file (PEM), for caching_sha2_password or "
+                         "sha256_password without TLS; without it the key is requested from the "
+                         "server."));
+  s.add(OptionSpec::make("zero-date", OptionType::Enum,
+                         "What a zero or partial-zero date (0000-00-00) becomes: null, or epoch "
+                         "(1970-01-01 00:00:00).")
+            .one_of({"null", "epoch"})
+            .with_default("null"));
+  s.add(OptionSpec::make("schema-change.enabled", OptionType::Bool,
+                         "Emit schema changes found in the binlog.")
+            .with_default("true"));
+  s.add(OptionSpec::make("scan.incremental.snapshot.chunk.size", OptionType::Int,
+                         "Rows per snapshot chunk.")
+            .with_default("8096")
+            .range(1, 100'000'000));
+  s.add(OptionSpec::make("scan.snapshot.fetch.size", OptionType::Int,
+                         "Rows per fetch while reading a chunk.")
+            .with_default("1024")
+            .range(1, 100'000'000));
+  s.add(OptionSpec::make("scan.snapshot.parallelism", OptionType::Int,
+                         "Snapshot readers (connections) reading chunks at once.")
+            .with_default("1")
+            .range(1, 64));
+  return s;
+}
+
+StartupMode startup_mode(const std::string& v) {
+  if (v == "snapshot") {
+    return StartupMode::Snapshot;
+  }
+  if (v == "latest-offset") {
+    return StartupMode::LatestOffset;
+  }
+  if (v == "earliest-offset") {
+    return StartupMode::EarliestOffset;
+  }
+  if (v == "specific-offset") {
+    return StartupMode::SpecificOffset;
+  }
+  if (v == "timestamp") {
+    return StartupMode::Timestamp;
+  }
+  return StartupMode::Initial;
+}
+
+SslMode ssl_mode(const std::string& v) {
+  if (v == "disabled") {
+    return SslMode::Disabled;
+  }
+  if (v == "required") {
+    return SslMode::Required;
+  }
+  if (v == "verify-ca") {
+    return SslMode::VerifyCa;
+  }
+  if (v == "verify-identity") {
+    return SslMode::VerifyIdentity;
+  }
+  return SslMode::Preferred;
+}
+
+}  // namespace
+
+const config::OptionSet& mysql_options() {
+  static const config::OptionSet s = make();
+  return s;
+}
+
+void check_mysql_options(const config::OptionValues& o, const config::Location& where,
+                         config::Diagnostics& diags) {
+  const std::string mode = o.get_string("scan.startup.mode");
+  auto at = [&](const char* key) { return o.from_file(key) ? o.where(key) : where; };
+  if (mode == "specific-offset" && !o.has("scan.startup.specific-offset.file") &&
+      !o.has("scan.startup.specific-offset.gtid-set")) {
+    diags.error(at("scan.startup.mode"),
+                "scan.startup.mode: specific-offset needs scan.startup.specific-offset.file "
+                "(and .pos) or scan.startup.specific-offset.gtid-set");
+  }
+  if (mode == "timestamp" && !o.has("scan.startup.timestamp-millis")) {
+    diags.error(at("scan.startup.mode"),
+                "scan.startup.mode: timestamp needs scan.startup.timestamp-millis");
+  }
+  if (mode == "initial" || mode == "snapshot") {
+    diags.error(at("scan.startup.mode"),
+                "scan.startup.mode: " + mode +
+                    " copies the tables first, and this version has no snapshot yet; use "
+                    "earliest-offset (all retained binlog), latest-offset (from now), "
+                    "specific-offset or timestamp");
+  }
+  const std::string ssl = o.get_string("ssl-mode");
+  if ((ssl == "verify-ca" || ssl == "verify-identity") && !o.has("ssl.ca")) {
+    diags.error(at("ssl-mode"), "ssl-mode: " + ssl + " needs ssl.ca, the CA certificate file");
+  }
+  if (o.has("ssl.cert") != o.has("ssl.key")) {
+    diags.error(at(o.has("ssl.cert") ? "ssl.cert" : "ssl.key"), "ssl.cert and ssl.key go together");
+  }
+}
+
+MysqlSettings mysql_settings_from(const config::OptionValues& o) {
+  MysqlSettings s;
+  s.host = o.get_string("hostname");
+  s.port = static_cast<uint16_t>(o.get_int("port"));
+  s.username = o.get_string("username");
+  if (o.has("password")) {
+    s.password = o.get_string("password");
+  }
+  if (o.has("tables")) {
+    s.tables = o.get_list("tables");
+  }
+  if (o.has("tables.exclude")) {
+    s.exclude = o.get_list("tables.exclude");
+  }
+  if (o.has("server-id")) {
+    const std::string v = o.get_string("server-id");
+    s.server_id = static_cast<uint32_t>(std::stoul(v.substr(0, v.find('-'))));
+  } else {
+    std::random_device rd;
+    s.server_id = 5400 + rd() % 1001;
+  }
+  if (o.has("server-time-zone")) {
+    s.server_time_zone = o.get_string("server-time-zone");
+  }
+  s.startup = startup_mode(o.get_string("scan.startup.mode"));
+  if (o.has("scan.startup.specific-offset.file")) {
+    s.specific_file = o.get_string("scan.startup.specific-offset.file");
+  }
+  if (o.has("scan.startup.specific-offset.pos")) {
+    s.specific_pos = static_cast<uint64_t>(o.get_int("scan.startup.specific-offset.pos"));
+  }
+  if (o.has("scan.startup.specific-offset.gtid-set")) {
+    s.specific_gtids = o.get_string("scan.startup.specific-offset.gtid-set");
+  }
+  if (o.has("scan.startup.timestamp-millis")) {
+    s.startup_timestamp_ms = o.get_int("scan.startup.timestamp-millis");
+  }
+  s.connect_timeout = o.get_duration("connect.timeout");
+  s.connect_max_retries = static_cast<int>(o.get_int("connect.max-retries"));
+  s.heartbeat_interval = o.get_duration("heartbeat.interval");
+  s.ssl_mode = ssl_mode(o.get_string("ssl-mode"));
+  for (auto [key, field] :
+       {std::pair{"ssl.ca", &s.ssl_ca}, std::pair{"ssl.cert", &s.ssl_cert},
+        std::pair{"ssl.key", &s.ssl_key}, std::pair{"server-public-key", &s.server_public_key}}) {
+    if (o.has(key)) {
+      *field = o.get_string(key);
+    }
+  }
+  s.zero_date = o.get_string("zero-date") == "epoch" ? ZeroDate::Epoch : ZeroDate::Null;
+  s.schema_change_enabled = o.get_bool("schema-change.enabled");
+  s.chunk_size = static_cast<uint64_t>(o.get_int("scan.incremental.snapshot.chunk.size"));
+  s.fetch_size = static_cast<uint64_t>(o.get_int("scan.snapshot.fetch.size"));
+  s.snapshot_parallelism = static_cast<int>(o.get_int("scan.snapshot.parallelism"));
+  return s;
+}
+
+}  // namespace starcdc::mysql

@@ -1,0 +1,69 @@
+// TableTracker: which tables the source captures, and the TableSchema of each, as the binlog's
+// TABLE_MAPs (names, types, keys from binlog_row_metadata=FULL) and information_schema (names
+// and keys without FULL metadata; shapes after DDL) describe them. It registers schema versions
+// and says which SchemaChanges turn the tracked shape into a new one. Thread: pipeline.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "config/table_pattern.hpp"
+#include "pipeline/model/schema_change.hpp"
+#include "pipeline/schema_registry.hpp"
+
+namespace starcdc::mysql {
+
+namespace binlog {
+struct TableMap;
+}
+
+// A table's columns as information_schema lists them.
+struct InfoColumn {
+  std::string name;
+  std::string type;  // COLUMN_TYPE, e.g. "int(11) unsigned"
+  bool nullable = true;
+  bool key = false;  // part of the primary key
+};
+
+class TableTracker {
+ public:
+  TableTracker(SchemaRegistry& schemas, const std::vector<std::string>& include,
+               const std::vector<std::string>& exclude);
+
+  bool captured(const std::string& database, const std::string& table);
+
+  // The schema a TABLE_MAP's rows decode into. `info` supplies names and keys when the map has
+  // no names (nullptr when it has them). When the table is new to this run, or its columns
+  // differ by name or count from the tracked schema, registers a new version and appends the
+  // changes to `changes` (CreateTable for a new table). Throws Error(Data) when the columns of
+  // the map cannot be matched with `info`.
+  const TableSchema* resolve(const binlog::TableMap& m, const std::vector<InfoColumn>* info,
+                             std::vector<SchemaChange>& changes);
+  // After DDL: the table's columns per information_schema. Registers a new version when names,
+  // order or types changed and appends the changes; an empty `info` means the table is gone.
+  void refresh(const TableId& id, const std::vector<InfoColumn>& info,
+               std::vector<SchemaChange>& changes);
+
+  const TableSchema* find(const TableId& id) const;
+  std::vector<TableId> tracked() const;
+  // True when `sql` (a DDL statement) may concern tracked table `id` (its name appears in it).
+  static bool mentions(const std::string& sql, const TableId& id);
+
+ private:
+  const TableSchema* register_version(const TableId& id, std::vector<Column> columns,
+                                      std::vector<uint16_t> key, std::vector<SchemaChange>& out);
+
+  SchemaRegistry& schemas_;
+  std::vector<config::TablePattern> include_;
+  std::vector<config::TablePattern> exclude_;
+  std::map<TableId, bool> captured_;
+  std::map<TableId, const TableSchema*> tracked_;
+};
+
+// "int(11) unsigned" → "int unsigned": display widths carry no meaning for the sink.
+std::string normalize_info_type(const std::string& column_type);
+
+}  // namespace starcdc::mysql
