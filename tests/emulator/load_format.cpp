@@ -630,6 +630,9 @@ class CsvReader {
     for (char c : {cs_[0], rd_[0], enc_, esc_}) {
       special_[static_cast<unsigned char>(c)] = true;
     }
+    // START tests delimiters, then escape, then enclose: the enclosed-field fast path needs an
+    // enclose character that is none of those.
+    enc_fast_ = enc_ != esc_ && enc_ != cs_[0] && enc_ != rd_[0];
   }
 
   // Skips `n` records delimited by row_delimiter alone (skip_header uses next_record(Record*)
@@ -827,6 +830,46 @@ class CsvReader {
         }
         switch (st) {
           case S::kStart: {
+            if (!trim_ && p < size_) {
+              // Fast paths for the two common shapes; anything else runs the state machine
+              // from this same position. `"text"` with no enclose or escape character inside,
+              // followed by a delimiter:
+              char c0 = d_[p];
+              size_t b = 0;
+              size_t q = 0;
+              if (c0 == enc_ && enc_fast_) {
+                b = p + 1;
+                if (b < size_ && d_[b] != enc_) {
+                  q = b + find_either(d_ + b, d_ + size_, enc_, esc_);
+                  if (q < size_ && d_[q] == enc_ && (q + 1 >= size_ || d_[q + 1] != enc_)) {
+                    ++q;  // past the closing enclose
+                  } else {
+                    q = 0;
+                  }
+                }
+              } else if (!special_[static_cast<unsigned char>(c0)]) {
+                // plain bytes up to a delimiter:
+                b = p;
+                q = p + 1;
+                while (q < size_ && !special_[static_cast<unsigned char>(d_[q])]) {
+                  ++q;
+                }
+              }
+              if (q != 0) {
+                size_t len = (c0 == enc_ ? q - 1 : q) - b;
+                if (match(rd_, q)) {
+                  refs_.push_back({false, b, len});
+                  p = q + rdl;
+                  row_done = true;
+                  break;
+                }
+                if (match(cs_, q)) {
+                  refs_.push_back({false, b, len});
+                  p = q + csl;
+                  break;
+                }
+              }
+            }
             if (trim_) {
               while (p < n_ && at(p) == ' ') {
                 ++p;
@@ -1016,6 +1059,7 @@ class CsvReader {
   bool v2_;
   size_t pos_ = 0;
   bool special_[256] = {};  // first bytes of the delimiters, enclose, escape
+  bool enc_fast_ = false;
   std::vector<size_t> removed_;
   std::string unescaped_;
   std::vector<FieldRef> refs_;
