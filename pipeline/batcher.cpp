@@ -67,7 +67,41 @@ void Batcher::match_columns(const EncoderSlot& slot, const ChangeEvent& e, Table
   b.columns = columns_scratch_;
 }
 
+namespace {
+
+// An update that changes the primary key moves the row: in a keyed sink that is a delete of the
+// old key and an insert of the new one.
+bool key_changed(const ChangeEvent& e) {
+  if (e.op != Op::Update || e.before.empty()) {
+    return false;
+  }
+  for (uint16_t k : e.schema->primary_key()) {
+    if (k < e.before.values.size() && k < e.after.values.size() && e.before.present.has(k) &&
+        e.after.present.has(k) && !same_value(e.before.values[k], e.after.values[k])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 void Batcher::event(const ChangeEvent& e) {
+  if (key_changed(e)) {
+    ChangeEvent removal = e;
+    removal.op = Op::Delete;
+    removal.after = RowImage{};
+    encode(removal);
+    ChangeEvent insert = e;
+    insert.op = Op::Insert;
+    insert.before = RowImage{};
+    encode(insert);
+    return;
+  }
+  encode(e);
+}
+
+void Batcher::encode(const ChangeEvent& e) {
   EncoderSlot& slot = slot_for(e.schema);
   TableBuffer& b = *slot.buffer;
   if (b.schema != e.schema || e.before.present.words != nullptr ||

@@ -53,6 +53,7 @@ class Batcher : public Emitter {
   // Flushes `b` first when `e` carries another column set than the rows in it.
   void match_columns(const EncoderSlot& slot, const ChangeEvent& e, TableBuffer& b);
   EncoderSlot& slot_for(const TableSchema* schema);
+  void encode(const ChangeEvent& e);
   void flush(TableBuffer& b);
   void flush_all();
 

@@ -172,4 +172,23 @@ void append_json_value(const Value& v, ByteBuffer& out) {
   }
 }
 
+bool same_value(const Value& a, const Value& b) {
+  if (a.kind != b.kind) {
+    return false;
+  }
+  switch (a.kind) {
+    case ValueKind::Null:
+      return true;
+    case ValueKind::Double:
+      return a.d == b.d;
+    case ValueKind::Decimal:
+    case ValueKind::String:
+    case ValueKind::Bytes:
+    case ValueKind::Json:
+      return a.text() == b.text();
+    default:
+      return a.i == b.i;
+  }
+}
+
 }  // namespace starcdc

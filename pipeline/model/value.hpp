@@ -84,6 +84,9 @@ struct Value {
   std::string_view text() const { return {p, size}; }
 };
 
+// Same kind and same content (text compared by bytes, temporal values with their scale).
+bool same_value(const Value& a, const Value& b);
+
 // Appends the canonical text of a Date/Time/DateTime/Timestamp value:
 // 2026-11-24, -838:59:59.000000, 2026-11-24 09:12:03.517 (scale digits of fraction).
 void append_temporal_text(const Value& v, ByteBuffer& out);

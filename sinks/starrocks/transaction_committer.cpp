@@ -156,6 +156,11 @@ Headers TransactionCommitter::load_headers_for(const TableSchema* schema,
     // Rows without some columns (binlog_row_image MINIMAL/NOBLOB): update only those present.
     h.emplace_back("partial_update", "true");
   }
+  if (settings_.load_headers.count("strict_mode") == 0) {
+    // A value that does not fit its column fails the load (and stops the pipeline before the
+    // checkpoint) instead of silently becoming NULL.
+    h.emplace_back("strict_mode", "true");
+  }
   for (const auto& [k, v] : settings_.load_headers) {
     h.emplace_back(k, v);
   }
@@ -564,6 +569,39 @@ asio::awaitable<bool> TransactionCommitter::column_exists(TableId table, std::st
   co_return !rows.empty();
 }
 
+asio::awaitable<void> TransactionCommitter::add_missing_columns(const TableSchema& schema,
+                                                                TableId t) {
+  // The table existed (a restart, or a table made earlier): columns the source has and it lacks
+  // were added upstream while nobody applied them; without them their values would be dropped.
+  auto rows = co_await sql_.query(
+      "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+          sql_literal(t.database) + " AND TABLE_NAME = " + sql_literal(t.table),
+      "information_schema.COLUMNS of " + t.str());
+  std::set<std::string> have;
+  for (const auto& r : rows) {
+    if (!r.empty() && r[0]) {
+      have.insert(*r[0]);
+    }
+  }
+  const std::string qualified = quote_identifier(t.database) + "." + quote_identifier(t.table);
+  for (const auto& c : schema.columns()) {
+    if (have.count(c.name) != 0) {
+      continue;
+    }
+    std::string error;
+    auto mapped = map_type(c, false, settings_.char_bytes, &error);
+    if (!mapped) {
+      throw Error(ErrorKind::Data, "cannot add the column: " + error, t.str(), "");
+    }
+    co_await wait_alter_finished(t);
+    const std::string statement = "ALTER TABLE " + qualified + " ADD COLUMN " +
+                                  quote_identifier(c.name) + " " + mapped->sql + " NULL";
+    co_await sql_.execute(statement, "ALTER TABLE " + t.str());
+    co_await wait_alter_finished(t);
+    starrocks_events::ddl_applied(t.str(), statement, 0);
+  }
+}
+
 asio::awaitable<void> TransactionCommitter::wait_alter_finished(TableId table) {
   const auto deadline = std::chrono::steady_clock::now() + settings_.schema_change_timeout;
   for (;;) {
@@ -611,10 +649,14 @@ asio::awaitable<void> TransactionCommitter::apply(SchemaChange change) {
                                   settings_.table_properties, &error);
       if (!sql) {
         throw Error(ErrorKind::Data, "cannot create the StarRocks table: " + error, t.str(),
-                    "give the source table a primary key");
+                    error.find("primary key") != std::string::npos
+                        ? "give the source table a primary key"
+                        : "see the type mapping in docs/connectors.md; exclude the table or "
+                          "change the column's type upstream");
       }
       statement = *sql;
       co_await sql_.execute(statement, "CREATE TABLE " + t.str());
+      co_await add_missing_columns(*change.schema, t);
       break;
     }
     case SchemaChangeKind::AddColumn: {

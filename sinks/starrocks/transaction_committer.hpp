@@ -44,6 +44,7 @@ class TransactionCommitter : public SinkCommitter {
   asio::awaitable<std::string> settled_state(std::string database, std::string label);
   asio::awaitable<void> backoff(int attempt, std::string what, std::string error);
   asio::awaitable<void> wait_alter_finished(TableId table);
+  asio::awaitable<void> add_missing_columns(const TableSchema& schema, TableId table);
   asio::awaitable<bool> column_exists(TableId table, std::string column);
 
   Headers load_headers_for(const TableSchema* schema, const std::vector<uint64_t>& columns) const;

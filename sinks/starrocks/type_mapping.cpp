@@ -89,6 +89,10 @@ std::optional<MappedType> map_type(const Column& column, bool key, int char_byte
   if (b == "tinyint") {
     return MappedType{t.is_unsigned ? "SMALLINT" : "TINYINT"};
   }
+  if (b == "bit") {
+    // Sources hand BIT(n) over as an unsigned number.
+    return MappedType{arg(0, 1) < 64 ? "BIGINT" : "LARGEINT"};
+  }
   if (b == "smallint") {
     return MappedType{t.is_unsigned ? "INT" : "SMALLINT"};
   }
@@ -130,7 +134,7 @@ std::optional<MappedType> map_type(const Column& column, bool key, int char_byte
   }
   if (b == "time") {
     const int64_t p = arg(0, 0);
-    return MappedType{varchar(p == 0 ? 8 : 9 + p)};
+    return MappedType{varchar(p == 0 ? 10 : 11 + p)};  // -838:59:59.ffffff
   }
   if (b == "char") {
     const int64_t n = arg(0, 1) * char_bytes;
@@ -143,13 +147,13 @@ std::optional<MappedType> map_type(const Column& column, bool key, int char_byte
     return MappedType{varchar(arg(0, 255) * char_bytes)};
   }
   if (b == "tinytext" || b == "text" || b == "mediumtext" || b == "longtext" || b == "enum" ||
-      b == "json" || b == "geometry" || b == "point" || b == "linestring" || b == "polygon" ||
-      b == "multipoint" || b == "multilinestring" || b == "multipolygon" ||
+      b == "set" || b == "json" || b == "geometry" || b == "point" || b == "linestring" ||
+      b == "polygon" || b == "multipoint" || b == "multilinestring" || b == "multipolygon" ||
       b == "geometrycollection") {
     return MappedType{varchar(kMaxVarchar)};
   }
   if (b == "binary" || b == "varbinary" || b == "tinyblob" || b == "blob" || b == "mediumblob" ||
-      b == "longblob" || b == "bit") {
+      b == "longblob") {
     if (key) {
       *error = column.name + ": " + column.type + " cannot be a StarRocks key column";
       return std::nullopt;

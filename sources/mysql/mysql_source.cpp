@@ -54,9 +54,9 @@ asio::awaitable<void> read_events(std::shared_ptr<Stream> s) {
       }
       auto ev = co_await s->stream->next();
       if (!ev) {
-        s->ended = true;
-        s->data_ready.cancel();
-        co_return;
+        // A blocking dump never ends by itself: the server is shutting down.
+        throw Error(ErrorKind::Transient, "the server ended the binlog stream (shutting down?)",
+                    s->conn->options().endpoint());
       }
       const auto n = static_cast<uint32_t>(ev->size());
       char len[4];
@@ -236,7 +236,9 @@ class MysqlSource : public Source {
     st->conn = std::move(c);
     st->stream = std::make_unique<protocol::BinlogStream>(*st->conn);
     decoder_.clear_tables();
-    decoder_.set_initial_checksum(binlog::ChecksumAlg::Off);
+    // The fake ROTATE before the first FORMAT_DESCRIPTION follows @master_binlog_checksum.
+    decoder_.set_initial_checksum(facts_.checksum_crc32 ? binlog::ChecksumAlg::Crc32
+                                                        : binlog::ChecksumAlg::Off);
     decoder_.set_file_name(boundary_.file);
     file_ = boundary_.file;
     co_await start_dump(*st->conn, *st->stream, s_, facts_, boundary_);

@@ -125,6 +125,14 @@ class MariaDB:
         self._kill()
         return False
 
+    def restart(self):
+        """Stops the server (SIGTERM, a clean shutdown) and starts it again on the same port and
+        datadir; the binlog continues in a new file."""
+        self._kill()
+        if not self._launch():
+            raise RuntimeError(f"mariadbd did not restart; {self.error_log}")
+        return self
+
     def stop(self):
         self._kill()
         if self.dir and not self.keep:

@@ -407,3 +407,74 @@ TEST_CASE("rows with another column set start a new chunk that names its columns
 }
 
 }  // namespace starcdc
+
+namespace starcdc {
+namespace {
+
+class OpEncoder : public RowEncoder {
+ public:
+  void encode(const ChangeEvent& e, ByteBuffer& out) override {
+    const RowImage& img = e.op == Op::Delete ? e.before : e.after;
+    out.append(op_name(e.op));
+    out.push_back(':');
+    out.append_int(img.values[0].i);
+    out.push_back(' ');
+  }
+};
+
+class OpSink : public Sink {
+ public:
+  explicit OpSink(SinkCommitter& c) : c_(c) {}
+  std::unique_ptr<RowEncoder> make_encoder(const TableSchema&) override {
+    return std::make_unique<OpEncoder>();
+  }
+  SinkCommitter& committer() override { return c_; }
+
+ private:
+  SinkCommitter& c_;
+};
+
+}  // namespace
+
+TEST_CASE("an update that changes the key is a delete of the old key and an insert of the new",
+          "[checkpoint]") {
+  asio::io_context io;
+  test::TempDir dir;
+  StateStore store(dir.path(), "p");
+  FakeCommitter committer(store);
+  OpSink sink(committer);
+  HandoffQueue queue(io, io, 1 << 20);
+  Batcher batcher(sink, queue, 1);
+  const TableSchema a = test::schema("db", "a");
+  std::vector<Value> before = {Value::int64(2), Value::string("x")};
+  std::vector<Value> after = {Value::int64(4), Value::string("x")};
+  ChangeEvent e;
+  e.schema = &a;
+  e.op = Op::Update;
+  e.before = RowImage{before, {}};
+  e.after = RowImage{after, {}};
+  batcher.event(e);
+  after[0] = Value::int64(2);  // same key: a plain update
+  batcher.event(e);
+  batcher.cut(Position::from_json("{\"row\":1}"), true);
+  std::string encoded;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        for (;;) {
+          HandoffItem item = co_await queue.pop();
+          auto* c = std::get_if<LoadChunk>(&item);
+          if (c == nullptr) {
+            co_return;
+          }
+          encoded += std::string(c->bytes.view());
+          queue.release(std::move(c->bytes));
+        }
+      },
+      asio::detached);
+  io.run();
+  CHECK(encoded == std::string(op_name(Op::Delete)) + ":2 " + op_name(Op::Insert) + ":4 " +
+                       op_name(Op::Update) + ":2 ");
+}
+
+}  // namespace starcdc

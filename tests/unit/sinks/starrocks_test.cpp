@@ -51,10 +51,13 @@ TEST_CASE("MySQL types map to StarRocks types as Flink CDC maps them", "[starroc
   CHECK(t("char(100)") == "VARCHAR(300)");
   CHECK(t("longtext") == "VARCHAR(1048576)");
   CHECK(t("datetime(6)") == "DATETIME");
-  CHECK(t("time(3)") == "VARCHAR(12)");
+  CHECK(t("time(3)") == "VARCHAR(14)");
+  CHECK(t("time") == "VARCHAR(10)");
+  CHECK(t("bit(10)") == "BIGINT");
+  CHECK(t("set('a','b')") == "VARCHAR(1048576)");
   CHECK(t("blob") == "VARBINARY");
   CHECK(t("double", true).rfind("error: c: double cannot be a StarRocks key", 0) == 0);
-  CHECK(t("set('a','b')").rfind("error:", 0) == 0);
+  CHECK(t("frobnicate(3)").rfind("error:", 0) == 0);
 }
 
 TEST_CASE("CREATE TABLE puts the key first and quotes names and properties", "[starrocks]") {
