@@ -32,16 +32,38 @@ std::string decode_separator(const std::string& s) {
 }
 
 CsvRowEncoder::CsvRowEncoder(const TableSchema& schema, std::string column_separator,
-                             std::string row_delimiter)
+                             std::string row_delimiter, bool enclosed)
     : table_(schema.id().str()),
       sep_(std::move(column_separator)),
-      delim_(std::move(row_delimiter)) {
+      delim_(std::move(row_delimiter)),
+      enclosed_(enclosed) {
   for (const auto& c : schema.columns()) {
     columns_.push_back(c.name);
   }
 }
 
 void CsvRowEncoder::append_text(std::string_view text, size_t column, ByteBuffer& out) const {
+  if (enclosed_) {
+    if (text == "\\N") {
+      throw Error(ErrorKind::Data,
+                  "the text value \\N cannot be written as CSV: StarRocks reads it as NULL",
+                  table_ + "." + columns_[column],
+                  "use sink.properties.format: json (the default)");
+    }
+    out.push_back('"');
+    size_t start = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '"' || text[i] == '\\') {
+        out.append(text.substr(start, i - start));
+        out.push_back('\\');
+        out.push_back(text[i]);
+        start = i + 1;
+      }
+    }
+    out.append(text.substr(start));
+    out.push_back('"');
+    return;
+  }
   if (text.find(sep_) != std::string_view::npos || text.find(delim_) != std::string_view::npos ||
       text == "\\N") {
     throw Error(ErrorKind::Data,
@@ -57,7 +79,7 @@ void CsvRowEncoder::append_text(std::string_view text, size_t column, ByteBuffer
 void CsvRowEncoder::append_value(const Value& v, size_t column, ByteBuffer& out) const {
   switch (v.kind) {
     case ValueKind::Null:
-      out.append("\\N");
+      out.append(enclosed_ ? "\\\\N" : "\\N");  // escaped once when enclosed
       break;
     case ValueKind::Bool:
       out.push_back(v.i != 0 ? '1' : '0');

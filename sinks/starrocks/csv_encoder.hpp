@@ -1,9 +1,12 @@
 // CsvRowEncoder: one CSV record per row for a Primary Key table: the columns in schema order,
 // then __op (0 upsert, 1 delete), separated by `column_separator`, ended by `row_delimiter`
-// (every record ends with it, as successive loads of one transaction are concatenated). NULL is
-// \N. Without StarRocks' enclose/escape options CSV cannot carry a value that holds a separator,
-// so such a value stops the pipeline with an error naming the table and column (JSON, the
-// default format, carries every value). Thread: pipeline.
+// (every record ends with it, as successive loads of one transaction are concatenated).
+//
+// Enclosed (plain Stream Load, which reads enclose '"' and escape '\'): text values are written
+// "..." with '\' and '"' escaped, so every byte round-trips; NULL is \\N (\N once unescaped).
+// Plain (transaction loads, which ignore enclose/escape): NULL is \N and a text value holding a
+// separator, or reading as \N, cannot be written: it stops the pipeline with an error naming the
+// table and column (JSON, the default format, carries every value). Thread: pipeline.
 #pragma once
 
 #include <string>
@@ -16,7 +19,8 @@ namespace starcdc::starrocks {
 class CsvRowEncoder : public RowEncoder {
  public:
   // Separators as the bytes they stand for (see decode_separator()).
-  CsvRowEncoder(const TableSchema& schema, std::string column_separator, std::string row_delimiter);
+  CsvRowEncoder(const TableSchema& schema, std::string column_separator, std::string row_delimiter,
+                bool enclosed = false);
   void encode(const ChangeEvent& e, ByteBuffer& out) override;
 
  private:
@@ -27,6 +31,7 @@ class CsvRowEncoder : public RowEncoder {
   std::vector<std::string> columns_;
   std::string sep_;
   std::string delim_;
+  bool enclosed_ = false;
 };
 
 // StarRocks' separator notation: "\t", "\n", "\xHH" hex escapes; anything else is literal.

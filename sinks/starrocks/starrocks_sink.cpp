@@ -15,8 +15,10 @@ class StarRocksSink : public Sink {
 
   std::unique_ptr<RowEncoder> make_encoder(const TableSchema& schema) override {
     if (settings_.format == BodyFormat::Csv) {
+      // Plain Stream Load (at-least-once) reads enclose/escape; transaction loads do not.
       return std::make_unique<CsvRowEncoder>(schema, decode_separator(settings_.column_separator),
-                                             decode_separator(settings_.row_delimiter));
+                                             decode_separator(settings_.row_delimiter),
+                                             settings_.semantic == Semantic::AtLeastOnce);
     }
     return std::make_unique<JsonRowEncoder>(schema);
   }

@@ -150,6 +150,11 @@ Headers TransactionCommitter::load_headers_for(const TableSchema* schema,
     h.emplace_back("format", compressed_csv_format(settings_.compression));
     h.emplace_back("column_separator", settings_.column_separator);
     h.emplace_back("row_delimiter", settings_.row_delimiter);
+    if (settings_.semantic == Semantic::AtLeastOnce) {
+      // Plain Stream Load reads these (transaction loads do not): see CsvRowEncoder.
+      h.emplace_back("enclose", "\"");
+      h.emplace_back("escape", "\\");
+    }
     h.emplace_back("columns", names);
   }
   if (!columns.empty()) {

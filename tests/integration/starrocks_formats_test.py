@@ -36,14 +36,13 @@ def yaml_str(s):
     return out + '"'
 
 
-def events(awkward_text):
+def events(texts):
     ev = ["  events:",
           "    - create: app.items",
           "      columns: {id: bigint not null, name: varchar(64), amount: \"decimal(10,2)\", "
           "note: text}",
           "      primary-key: [id]"]
     expected = {}
-    texts = AWKWARD if awkward_text else ["plain"]
     for i in range(1, 41):
         name = texts[i % len(texts)]
         note = texts[(i * 7) % len(texts)]
@@ -85,8 +84,8 @@ def normalize(row):
     return out
 
 
-def run(binary, emu, work, name, props, awkward_text):
-    body, expected = events(awkward_text)
+def run(binary, emu, work, name, props, texts, fails_with=None):
+    body, expected = events(texts)
     cfg = os.path.join(work, name + ".yaml")
     harness.write_pipeline(
         cfg, "source:\n  type: values\n" + body + "sink:\n" +
@@ -95,7 +94,13 @@ def run(binary, emu, work, name, props, awkward_text):
         f"pipeline:\n  name: {name}\n  state.dir: {os.path.join(work, name + '-state')}\n"
         "  checkpoint.interval: 1s\n")
     d = harness.Daemon(binary, cfg, os.path.join(work, name + ".log"))
-    assert d.wait(120) == 0, name + ": " + "\n".join(d.lines()[-10:])
+    code = d.wait(120)
+    if fails_with:
+        errors = [line for line in d.lines() if '"level":"error"' in line]
+        assert code == 1 and any(fails_with in line for line in errors), (name, code, errors)
+        print(f"{name}: exit 1 before any checkpoint past the row: {fails_with}")
+        return
+    assert code == 0, name + ": " + "\n".join(d.lines()[-10:])
     got = {r["id"]: normalize(r) for r in emu.dump(name, "items")}
     want = {k: normalize(v) for k, v in expected.items()}
     if got != want:
@@ -114,13 +119,22 @@ def main():
     work = harness.tempdir("starcdc-formats-")
     emu = Emulator(args.emulator)
     try:
-        run(args.binary, emu, work, "json", "", True)
-        run(args.binary, emu, work, "csv", "  sink.properties.format: csv\n", True)
+        plain = ["plain", "with space", "\u00fcn\u00efc\u00f8d\u00e9 \u2713", ""]
+        no_null_marker = [t for t in AWKWARD if t != "\\N"]
+        run(args.binary, emu, work, "json", "", AWKWARD)
+        # Transaction loads take CSV without enclose/escape: plain values only, and a clear stop
+        # on a value holding a separator.
+        run(args.binary, emu, work, "csv", "  sink.properties.format: csv\n", plain)
+        run(args.binary, emu, work, "csv_awkward", "  sink.properties.format: csv\n", AWKWARD,
+            fails_with="cannot be written as CSV")
+        # Plain Stream Load (at-least-once) encloses and escapes: every byte round-trips.
+        run(args.binary, emu, work, "csv_alo", "  sink.properties.format: csv\n"
+            "  sink.semantic: at-least-once\n", no_null_marker)
         for codec in ("lz4_frame", "zstd", "gzip"):
             run(args.binary, emu, work, "json_" + codec,
-                f"  sink.properties.compression: {codec}\n", True)
+                f"  sink.properties.compression: {codec}\n", AWKWARD)
             run(args.binary, emu, work, "csv_" + codec,
-                f"  sink.properties.format: csv\n  sink.properties.compression: {codec}\n", True)
+                f"  sink.properties.format: csv\n  sink.properties.compression: {codec}\n", plain)
         print("ok")
     finally:
         emu.stop()

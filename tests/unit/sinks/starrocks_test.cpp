@@ -204,4 +204,21 @@ TEST_CASE("a partial update writes the changed columns and the key from the befo
   CHECK(del.view() == "7|1\n");
 }
 
+
+TEST_CASE("enclosed CSV escapes quotes and backslashes and writes NULL so it unescapes to \\N",
+          "[starrocks]") {
+  const TableSchema s = orders();
+  CsvRowEncoder enc(s, ",", "\n", true);
+  std::vector<Value> row = {Value::uint64(7), Value::string("a\"b\\c,d\ne"), Value::null(),
+                            Value::temporal(ValueKind::DateTime, 0, 0)};
+  ChangeEvent e;
+  e.schema = &s;
+  e.after = RowImage{row, {}};
+  ByteBuffer out;
+  enc.encode(e, out);
+  CHECK(out.view() == "7,\"a\\\"b\\\\c,d\ne\",\\\\N,1970-01-01 00:00:00,0\n");
+  row[1] = Value::string("\\N");
+  CHECK_THROWS_WITH(enc.encode(e, out), Catch::Contains("reads it as NULL"));
+}
+
 }  // namespace starcdc::starrocks
