@@ -8,7 +8,8 @@ metadata) started here:
   3. stop with SIGTERM, changes while it is down, restart: it resumes by file and position;
   4. the MariaDB server restarts while the daemon streams: it reconnects and catches up;
   5. failover: the pipeline moves to a replica (another server id) and resumes by GTID;
-  6. binlogs purged past the checkpoint: exit 3 with what to do.
+  6. binlogs purged past the checkpoint: exit 3 with what to do;
+  7. one 1 GB transaction streams through with the daemon's memory bounded.
 """
 
 import argparse
@@ -359,6 +360,48 @@ def failover(args, db, emu, work, cfg, log):
         replica.stop()
 
 
+def peak_rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0
+
+
+def big_transaction(args, db, emu, work):
+    """One transaction of args.big_mb MB of rows streams through with bounded memory."""
+    rows = args.big_mb * 1000
+    db.execute("CREATE DATABASE big",
+               "CREATE TABLE big.t (id INT PRIMARY KEY, pad VARCHAR(1000))")
+    cfg = os.path.join(work, "big.yaml")
+    pipeline_file(cfg, db, emu, "big", work, "  scan.startup.mode: latest-offset\n",
+                  tables="big.\\.*")
+    text = open(cfg).read().replace("  checkpoint.interval: 300ms\n",
+                                    "  checkpoint.interval: 300ms\n  buffer.max-bytes: 64MiB\n")
+    harness.write_pipeline(cfg, text)
+    d = harness.Daemon(args.binary, cfg, os.path.join(work, "big.log"))
+    try:
+        harness.wait_until(lambda: any("Reading the binlog" in line for line in d.lines()), 30)
+        base = emu.stats()["committed_rows"]
+        t0 = time.monotonic()
+        db.execute(f"INSERT INTO big.t SELECT seq, REPEAT(CHAR(65 + seq % 26), 1000) "
+                   f"FROM big.seq_1_to_{rows}")
+        written = time.monotonic() - t0
+        deadline = time.monotonic() + 900
+        while emu.stats()["committed_rows"] < base + rows and time.monotonic() < deadline:
+            time.sleep(0.5)
+        got = emu.sql("SELECT COUNT(*) FROM big.t")
+        rss = peak_rss_mb(d.proc.pid)
+        print(f"one {args.big_mb} MB transaction ({rows:,} rows): written in {written:.0f} s, in "
+              f"StarRocks {time.monotonic() - t0:.0f} s after it began; daemon peak RSS "
+              f"{rss:.0f} MB with buffer.max-bytes 64 MiB")
+        assert str(rows) in got, got
+        assert rss < 64 + 192, f"peak RSS {rss:.0f} MB"
+    finally:
+        d.kill(15)
+        assert d.wait(60) == 0, "\n".join(d.lines()[-5:])
+
+
 def purged(args, db, emu, work):
     db.execute("CREATE DATABASE gone",
                "CREATE TABLE gone.t (id INT PRIMARY KEY, v INT)",
@@ -386,6 +429,8 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--emulator", required=True)
     ap.add_argument("--kills", type=int, default=20)
+    ap.add_argument("--big-mb", type=int, default=1024,
+                    help="size of the one big transaction (0 = skip)")
     ap.add_argument("--seed", type=int, default=int(os.environ.get("STARCDC_TEST_SEED", "7")))
     args = ap.parse_args()
     random.seed(args.seed)
@@ -401,6 +446,8 @@ def main():
         stop_and_resume(args, db, emu, cfg, log)
         failover(args, db, emu, work, cfg, log)
         purged(args, db, emu, work)
+        if args.big_mb > 0:
+            big_transaction(args, db, emu, work)
         print("ok")
     except BaseException:
         for name in sorted(os.listdir(work)):
