@@ -45,9 +45,17 @@ std::vector<Diff> read_diffs(std::span<const uint8_t> bytes) {
 // A parsed JSON document. Scalars keep their text; object keys keep their escaped text.
 struct Node {
   enum class Kind : uint8_t { Scalar, Object, Array } kind = Kind::Scalar;
+  // Not std::pair<std::string, Node>: a pair needs Node complete where Node is still being
+  // defined (g++ accepts it, clang with libstdc++ does not), a vector of a nested struct does not.
+  struct Member;
   std::string text;
-  std::vector<std::pair<std::string, Node>> members;
+  std::vector<Member> members;
   std::vector<Node> items;
+};
+
+struct Node::Member {
+  std::string key;
+  Node value;
 };
 
 // Parses the compact JSON text that json_binary.cpp writes.
@@ -93,8 +101,8 @@ class TextParser {
             return false;
           }
           ++i_;
-          out.members.emplace_back(std::move(key), Node{});
-          if (!value(out.members.back().second, depth + 1)) {
+          out.members.push_back(Node::Member{std::move(key), Node{}});
+          if (!value(out.members.back().value, depth + 1)) {
             return false;
           }
         } else {
@@ -150,9 +158,9 @@ void write(const Node& n, ByteBuffer& out) {
           out.push_back(',');
         }
         out.push_back('"');
-        out.append(n.members[i].first);
+        out.append(n.members[i].key);
         out.append("\":");
-        write(n.members[i].second, out);
+        write(n.members[i].value, out);
       }
       out.push_back('}');
       return;
@@ -261,8 +269,8 @@ Node* child(Node& n, const Leg& leg) {
       return nullptr;
     }
     for (auto& m : n.members) {
-      if (m.first == leg.key) {
-        return &m.second;
+      if (m.key == leg.key) {
+        return &m.value;
       }
     }
     return nullptr;
@@ -321,10 +329,10 @@ bool apply(Node& root, const Diff& d) {
           return false;
         }
         auto it = parent->members.begin();
-        while (it != parent->members.end() && key_less(it->first, leg.key)) {
+        while (it != parent->members.end() && key_less(it->key, leg.key)) {
           ++it;
         }
-        parent->members.emplace(it, leg.key, std::move(value));
+        parent->members.insert(it, Node::Member{leg.key, std::move(value)});
         return true;
       }
       if (parent->kind != Node::Kind::Array) {
@@ -342,7 +350,7 @@ bool apply(Node& root, const Diff& d) {
       }
       if (leg.member) {
         for (auto it = parent->members.begin(); it != parent->members.end(); ++it) {
-          if (&it->second == target) {
+          if (&it->value == target) {
             parent->members.erase(it);
             break;
           }
