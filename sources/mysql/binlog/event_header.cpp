@@ -10,6 +10,9 @@ namespace {
 constexpr size_t kServerVersionBytes = 50;  // ST_SERVER_VER_LEN
 // binlog version (2) + server version (50) + create timestamp (4) + header length (1).
 constexpr size_t kFdFixedBytes = 2 + kServerVersionBytes + 4 + 1;
+// A version part stops growing here: no server has one this large, and a corrupt event's run of
+// digits must not overflow the int.
+constexpr int kMaxVersionPart = 1'000'000;
 
 bool has_checksum_byte(const ServerVersion& v, Flavor flavor) {
   if (flavor == Flavor::MariaDb) {
@@ -42,7 +45,9 @@ void parse_server_version(std::string_view text, ServerVersion& version, Flavor&
   size_t i = 0;
   for (int& part : parts) {
     while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      part = part * 10 + (text[i] - '0');
+      if (part < kMaxVersionPart) {
+        part = part * 10 + (text[i] - '0');
+      }
       ++i;
     }
     if (i >= text.size() || text[i] != '.') {

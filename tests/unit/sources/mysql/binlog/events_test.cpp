@@ -50,6 +50,23 @@ TEST_CASE("FORMAT_DESCRIPTION gives version, flavor and checksum algorithm", "[m
   CHECK(f == Flavor::MariaDb);
 }
 
+TEST_CASE("an overlong version number saturates instead of overflowing", "[mysql][binlog]") {
+  // Found by tests/fuzz/binlog_event_fuzz: the digits overflowed an int (undefined behaviour; in
+  // practice a negative major version, so the checksum byte went unread).
+  EventDecoder d;
+  const DecodedEvent ev = d.decode(test::format_description(true, "3000000000.0.1"));
+  const auto* fd = ev.as<FormatDescriptionEvent>();
+  REQUIRE(fd != nullptr);
+  CHECK(fd->fd.version.major >= 1000000);
+  CHECK(fd->fd.checksum == ChecksumAlg::Crc32);
+  ServerVersion v;
+  Flavor f = Flavor::MySql;
+  parse_server_version("8.99999999999999999999.1", v, f);
+  CHECK(v.major == 8);
+  CHECK(v.minor >= 1000000);
+  CHECK(v.patch == 1);
+}
+
 TEST_CASE("checksummed and plain files both decode and a flipped byte is a checksum error",
           "[mysql][binlog]") {
   if (!have_fixtures()) {
