@@ -79,10 +79,13 @@ void append_opaque(uint8_t field_type, std::span<const uint8_t> v, ByteBuffer& o
     size_t n = 0;
     if (type == ColumnType::Time || type == ColumnType::Time2) {
       n = format_time(unpack_time(packed), 6, buf);
-    } else if (type == ColumnType::Date) {
-      n = format_date(unpack_datetime(packed), buf);
     } else {
-      n = format_datetime(unpack_datetime(packed), 6, buf);
+      // Only TIME is signed, and the text has four year digits (MySQL's range is 0..9999).
+      const CivilDateTime t = unpack_datetime(packed);
+      if (t.negative || t.year > 9999) {
+        bad_json("an opaque DATE or DATETIME is out of range");
+      }
+      n = type == ColumnType::Date ? format_date(t, buf) : format_datetime(t, 6, buf);
     }
     out.push_back('"');
     out.append(std::string_view(buf, n));

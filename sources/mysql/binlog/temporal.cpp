@@ -25,6 +25,11 @@ char* put_fraction(char* out, uint32_t micros, int fsp) {
 
 bool leap(uint32_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
+// |packed| without negating INT64_MIN, which has no positive int64_t.
+uint64_t magnitude(int64_t packed) {
+  return packed < 0 ? 0 - static_cast<uint64_t>(packed) : static_cast<uint64_t>(packed);
+}
+
 }  // namespace
 
 int64_t days_from_civil(int64_t y, uint32_t m, uint32_t d) {
@@ -48,11 +53,8 @@ bool is_valid_date(uint32_t y, uint32_t m, uint32_t d) {
 
 CivilDateTime unpack_datetime(int64_t packed) {
   CivilDateTime t;
-  if (packed < 0) {
-    t.negative = true;
-    packed = -packed;
-  }
-  const auto u = static_cast<uint64_t>(packed);
+  t.negative = packed < 0;
+  const uint64_t u = magnitude(packed);
   t.micros = static_cast<uint32_t>(u % (1ULL << 24));
   const uint64_t intpart = u >> 24;
   const uint64_t ymd = intpart >> 17;
@@ -69,11 +71,8 @@ CivilDateTime unpack_datetime(int64_t packed) {
 
 CivilDateTime unpack_time(int64_t packed) {
   CivilDateTime t;
-  if (packed < 0) {
-    t.negative = true;
-    packed = -packed;
-  }
-  const auto u = static_cast<uint64_t>(packed);
+  t.negative = packed < 0;
+  const uint64_t u = magnitude(packed);
   t.micros = static_cast<uint32_t>(u % (1ULL << 24));
   const uint64_t hms = u >> 24;
   t.hour = static_cast<uint32_t>((hms >> 12) % (1U << 10));
