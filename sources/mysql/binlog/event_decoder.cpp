@@ -188,13 +188,15 @@ EventBody EventDecoder::decode_body(const EventHeader& h, std::span<const uint8_
 EventBody EventDecoder::decode_table_map(std::span<const uint8_t> body) {
   ByteReader r(body);
   const uint64_t id = r.uint_le(format_.table_id_bytes(), "the table id");
-  auto& slot = tables_[id];
-  if (slot && slot->raw.size() == body.size() &&
-      std::memcmp(slot->raw.data(), body.data(), body.size()) == 0) {
-    return TableMapEvent{slot.get(), false};
+  const auto it = tables_.find(id);
+  if (it != tables_.end() && it->second->raw.size() == body.size() &&
+      std::memcmp(it->second->raw.data(), body.data(), body.size()) == 0) {
+    return TableMapEvent{it->second.get(), false};
   }
+  // Parsed before the cache changes: a malformed map leaves no empty entry behind.
   auto map = std::make_unique<TableMap>();
   parse_table_map(body, format_, *map);
+  auto& slot = tables_[id];
   slot = std::move(map);
   return TableMapEvent{slot.get(), true};
 }

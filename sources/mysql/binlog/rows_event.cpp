@@ -228,6 +228,7 @@ bool RowReader::next(RowChange& out) {
   arena_.reset();
   buf_.diff_columns.clear();
   const size_t n = table_->columns.size();
+  const size_t start_bytes = reader_.remaining();
   out = RowChange{};
   if (event_.has_before()) {
     std::fill(buf_.before_json.begin(), buf_.before_json.end(), std::span<const uint8_t>{});
@@ -254,6 +255,14 @@ bool RowReader::next(RowChange& out) {
     }
     read_image(reader_, after_, buf_.after, false, partial);
     out.after = RowImage{std::span<const Value>(buf_.after.data(), n), ColumnMask{after_.mask}};
+  }
+  if (reader_.remaining() == start_bytes) {
+    // With no column present in any image a row takes no bytes (MySQL then writes no rows
+    // data), so bytes left over cannot be split into rows.
+    throw Error(ErrorKind::Data,
+                "Rows event for " + table_->database + "." + table_->table +
+                    " has row data but its rows take no bytes.",
+                table_->database + "." + table_->table);
   }
   out.json_diff_columns = buf_.diff_columns;
   ++rows_;

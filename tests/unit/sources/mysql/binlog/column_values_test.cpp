@@ -317,6 +317,45 @@ TEST_CASE("PARTIAL_UPDATE_ROWS applies JSON diffs to the before document", "[mys
   CHECK(r.after[0][1] == "json:{\"a\":2}");
 }
 
+TEST_CASE("rows data that no image consumes is a data error, not an endless loop",
+          "[mysql][binlog]") {
+  // Found by tests/fuzz/binlog_event_fuzz: with no column present, a row takes no bytes, so the
+  // reader never reached the end of the data and returned the same empty row forever.
+  EventDecoder d;
+  d.decode(test::format_description(false));
+  d.decode(table_map({{ColumnType::Tiny, {}}}));
+  Writer w;
+  w.u48(kTableId).u16(1).u16(2).lenenc(1).u8(0x00).raw(hex("07"));
+  const DecodedEvent ev = d.decode(test::event(EventType::WriteRows, w.b));
+  RowReader reader = d.rows(*ev.as<RowsEvent>());
+  RowChange row;
+  auto drain = [&] {
+    for (int i = 0; i < 10 && reader.next(row); ++i) {
+    }
+  };
+  CHECK_THROWS_AS(drain(), Error);
+  // Without rows data the same event is simply empty.
+  Writer empty;
+  empty.u48(kTableId).u16(1).u16(2).lenenc(1).u8(0x00);
+  const DecodedEvent none = d.decode(test::event(EventType::WriteRows, empty.b));
+  RowReader none_reader = d.rows(*none.as<RowsEvent>());
+  CHECK_FALSE(none_reader.next(row));
+}
+
+TEST_CASE("a malformed TABLE_MAP leaves no table behind", "[mysql][binlog]") {
+  // The cache used to keep an empty entry for the id, which set_column_collations dereferenced.
+  EventDecoder d;
+  d.decode(test::format_description(false));
+  Bytes bad = table_map({{ColumnType::Tiny, {}}});
+  bad.resize(bad.size() - 3);  // cut inside the column types
+  bad[9] = static_cast<uint8_t>(bad.size());
+  CHECK_THROWS_AS(d.decode(bad), Error);
+  CHECK(d.table_count() == 0);
+  const uint32_t collations[] = {63};
+  d.set_column_collations(kTableId, collations);
+  CHECK(d.table(kTableId) == nullptr);
+}
+
 TEST_CASE("a rows event without its TABLE_MAP is a data error", "[mysql][binlog]") {
   EventDecoder d;
   d.decode(test::format_description(false));
