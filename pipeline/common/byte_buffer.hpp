@@ -44,6 +44,9 @@ class ByteBuffer {
   }
 
   void append(std::string_view s) {
+    if (s.empty()) {
+      return;  // memcpy from a null view is undefined even for 0 bytes
+    }
     ensure(s.size());
     std::memcpy(data_.get() + size_, s.data(), s.size());
     size_ += s.size();

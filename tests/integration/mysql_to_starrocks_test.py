@@ -360,6 +360,37 @@ def failover(args, db, emu, work, cfg, log):
         replica.stop()
 
 
+def refusals(args, db, emu, work):
+    """What the server refuses stops the daemon with exit 3 and a message saying what to do."""
+    db.execute("CREATE USER 'weak'@'%' IDENTIFIED BY 'weakpass'",
+               "GRANT SELECT ON *.* TO 'weak'@'%'")
+    cases = [
+        ("wrong password", lambda t: t.replace("password: cdcpass", "password: nope"), None,
+         "Access denied"),
+        ("no replication privileges", lambda t: t.replace("username: cdc", "username: weak")
+         .replace("password: cdcpass", "password: weakpass"), None, "REPLICATION"),
+        ("binlog_format=STATEMENT", lambda t: t, "STATEMENT", "binlog_format"),
+    ]
+    for name, edit, fmt, expect in cases:
+        cfg = os.path.join(work, "refused.yaml")
+        pipeline_file(cfg, db, emu, "refused", work, "  scan.startup.mode: latest-offset\n",
+                      tables="gone.\\.*")
+        harness.write_pipeline(cfg, edit(open(cfg).read()))
+        if fmt:
+            db.execute(f"SET GLOBAL binlog_format = '{fmt}'")
+        try:
+            d = harness.Daemon(args.binary, cfg, os.path.join(work, "refused.log"))
+            code = d.wait(60)
+        finally:
+            if fmt:
+                db.execute("SET GLOBAL binlog_format = 'ROW'")
+        errors = [json.loads(line) for line in d.lines() if '"level":"error"' in line]
+        text = " ".join(e.get("error", "") + " " + e.get("hint", "") for e in errors)
+        assert code == 3 and expect in text, (name, code, text)
+        assert "nope" not in open(os.path.join(work, "refused.log")).read()
+        print(f"{name}: exit 3, {errors[0]['error'][:90]}")
+
+
 def peak_rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -446,6 +477,7 @@ def main():
         stop_and_resume(args, db, emu, cfg, log)
         failover(args, db, emu, work, cfg, log)
         purged(args, db, emu, work)
+        refusals(args, db, emu, work)
         if args.big_mb > 0:
             big_transaction(args, db, emu, work)
         print("ok")

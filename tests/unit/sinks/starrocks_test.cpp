@@ -204,7 +204,6 @@ TEST_CASE("a partial update writes the changed columns and the key from the befo
   CHECK(del.view() == "7|1\n");
 }
 
-
 TEST_CASE("enclosed CSV escapes quotes and backslashes and writes NULL so it unescapes to \\N",
           "[starrocks]") {
   const TableSchema s = orders();
