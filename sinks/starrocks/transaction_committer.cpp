@@ -578,6 +578,8 @@ asio::awaitable<void> TransactionCommitter::add_missing_columns(const TableSchem
                                                                 TableId t) {
   // The table existed (a restart, or a table made earlier): columns the source has and it lacks
   // were added upstream while nobody applied them; without them their values would be dropped.
+  // An ALTER submitted before a restart may still run: its column shows once it finished.
+  co_await wait_alter_finished(t);
   auto rows = co_await sql_.query(
       "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
           sql_literal(t.database) + " AND TABLE_NAME = " + sql_literal(t.table),
@@ -598,7 +600,6 @@ asio::awaitable<void> TransactionCommitter::add_missing_columns(const TableSchem
     if (!mapped) {
       throw Error(ErrorKind::Data, "cannot add the column: " + error, t.str(), "");
     }
-    co_await wait_alter_finished(t);
     const std::string statement = "ALTER TABLE " + qualified + " ADD COLUMN " +
                                   quote_identifier(c.name) + " " + mapped->sql + " NULL";
     co_await sql_.execute(statement, "ALTER TABLE " + t.str());
