@@ -526,8 +526,14 @@ class MysqlSource : public Source {
       return 0;  // not captured
     }
     const TableSchema* schema = it->second;
-    if (skip_before_ms_ > 0 && int64_t{h.timestamp} * 1000 < skip_before_ms_) {
-      return 0;  // scan.startup.mode timestamp: before the start
+    if (skip_before_ms_ > 0) {
+      // scan.startup.mode timestamp: skip transactions committed before the start's second
+      // (MariaDB logs whole seconds).
+      const int64_t at_ms = txn_commit_ms_ != 0 ? txn_commit_ms_ : int64_t{h.timestamp} * 1000;
+      if (at_ms / 1000 < skip_before_ms_ / 1000) {
+        return 0;
+      }
+      skip_before_ms_ = 0;  // the stream is in commit order: the rest is after the start
     }
     ChangeEvent ce;
     ce.schema = schema;
