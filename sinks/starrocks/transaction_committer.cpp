@@ -10,6 +10,7 @@
 #include "pipeline/checkpoint/checkpoint_record.hpp"
 #include "pipeline/common/error.hpp"
 #include "pipeline/common/log.hpp"
+#include "pipeline/common/sql_text.hpp"
 #include "sinks/starrocks/label.hpp"
 #include "sinks/starrocks/starrocks_events.hpp"
 #include "sinks/starrocks/type_mapping.hpp"
@@ -49,18 +50,6 @@ bool overload_error(const LoadReply& r) {
 
 bool access_error(const LoadReply& r) {
   return contains(r.message, "Access denied") || schema_error(r);
-}
-
-// A SQL string literal: quotes and backslashes escaped.
-std::string sql_literal(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') {
-      out.push_back('\\');
-    }
-    out.push_back(c);
-  }
-  return out + "'";
 }
 
 TableId table_from(const std::string& name) {
@@ -568,8 +557,8 @@ asio::awaitable<bool> TransactionCommitter::recover(const CheckpointRecord* last
 asio::awaitable<bool> TransactionCommitter::column_exists(TableId table, std::string column) {
   auto rows = co_await sql_.query(
       "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
-          sql_literal(table.database) + " AND TABLE_NAME = " + sql_literal(table.table) +
-          " AND COLUMN_NAME = " + sql_literal(column),
+          sql_string_literal(table.database) + " AND TABLE_NAME = " +
+          sql_string_literal(table.table) + " AND COLUMN_NAME = " + sql_string_literal(column),
       "information_schema.COLUMNS of " + table.str());
   co_return !rows.empty();
 }
@@ -582,7 +571,7 @@ asio::awaitable<void> TransactionCommitter::add_missing_columns(const TableSchem
   co_await wait_alter_finished(t);
   auto rows = co_await sql_.query(
       "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
-          sql_literal(t.database) + " AND TABLE_NAME = " + sql_literal(t.table),
+          sql_string_literal(t.database) + " AND TABLE_NAME = " + sql_string_literal(t.table),
       "information_schema.COLUMNS of " + t.str());
   std::set<std::string> have;
   for (const auto& r : rows) {
@@ -611,10 +600,11 @@ asio::awaitable<void> TransactionCommitter::add_missing_columns(const TableSchem
 asio::awaitable<void> TransactionCommitter::wait_alter_finished(TableId table) {
   const auto deadline = std::chrono::steady_clock::now() + settings_.schema_change_timeout;
   for (;;) {
-    auto rows = co_await sql_.query(
-        "SHOW ALTER TABLE COLUMN FROM " + quote_identifier(table.database) +
-            " WHERE TableName = " + sql_literal(table.table) + " ORDER BY JobId DESC LIMIT 1",
-        "SHOW ALTER TABLE COLUMN for " + table.str());
+    auto rows =
+        co_await sql_.query("SHOW ALTER TABLE COLUMN FROM " + quote_identifier(table.database) +
+                                " WHERE TableName = " + sql_string_literal(table.table) +
+                                " ORDER BY JobId DESC LIMIT 1",
+                            "SHOW ALTER TABLE COLUMN for " + table.str());
     // Columns: JobId, TableName, CreateTime, FinishTime, IndexName, IndexId, OriginIndexId,
     // SchemaVersion, TransactionId, State, Msg, ...
     if (rows.empty() || rows[0].size() < 11) {

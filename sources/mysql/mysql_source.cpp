@@ -6,6 +6,7 @@
 
 #include "pipeline/common/error.hpp"
 #include "pipeline/common/log.hpp"
+#include "pipeline/common/sql_text.hpp"
 #include "sources/mysql/binlog/event_decoder.hpp"
 #include "sources/mysql/binlog/events.hpp"
 #include "sources/mysql/binlog/rows_event.hpp"
@@ -315,20 +316,11 @@ class MysqlSource : public Source {
     if (!side_ || !side_->is_open()) {
       side_ = co_await connect_source(ctx_.io, s_);
     }
-    auto quote = [](const std::string& v) {
-      std::string q = "'";
-      for (char c : v) {
-        if (c == '\'' || c == '\\') {
-          q.push_back('\\');
-        }
-        q.push_back(c);
-      }
-      return q + "'";
-    };
     auto rs = co_await side_->query(
         "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY FROM information_schema.COLUMNS "
         "WHERE TABLE_SCHEMA = " +
-        quote(id.database) + " AND TABLE_NAME = " + quote(id.table) + " ORDER BY ORDINAL_POSITION");
+        sql_string_literal(id.database) + " AND TABLE_NAME = " + sql_string_literal(id.table) +
+        " ORDER BY ORDINAL_POSITION");
     std::vector<InfoColumn> out;
     for (const auto& row : rs.rows) {
       InfoColumn c;

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "pipeline/common/error.hpp"
+#include "pipeline/common/sql_text.hpp"
 #include "sources/mysql/mysql_events.hpp"
 #include "sources/mysql/position/gtid_set.hpp"
 #include "sources/mysql/protocol/binlog_stream.hpp"
@@ -17,17 +18,6 @@ std::string upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return s;
-}
-
-std::string sql_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') {
-      out.push_back('\\');
-    }
-    out.push_back(c);
-  }
-  return out + "'";
 }
 
 std::string random_uuid() {
@@ -214,7 +204,7 @@ asio::awaitable<BinlogPosition> startup_position(protocol::Connection& c, const 
   p.file = status.value(0, "File").value_or("");
   p.offset = std::stoull(status.value(0, "Position").value_or("4"));
   if (facts.mariadb) {
-    auto g = co_await c.query("SELECT BINLOG_GTID_POS(" + sql_quote(p.file) + ", " +
+    auto g = co_await c.query("SELECT BINLOG_GTID_POS(" + sql_string_literal(p.file) + ", " +
                               std::to_string(p.offset) + ")");
     if (!g.rows.empty() && !g.rows[0].empty() && g.rows[0][0]) {
       p.gtids = *g.rows[0][0];
@@ -272,7 +262,7 @@ asio::awaitable<std::string> start_dump(protocol::Connection& c, protocol::Binlo
     if (!MariaGtidList::parse(from.gtids, &err)) {
       throw Error(ErrorKind::Config, "not a MariaDB GTID position: " + err, from.gtids);
     }
-    co_await c.query("SET @slave_connect_state = " + sql_quote(from.gtids) +
+    co_await c.query("SET @slave_connect_state = " + sql_string_literal(from.gtids) +
                      ", @slave_gtid_strict_mode = 0, @slave_gtid_ignore_duplicates = 0");
     protocol::BinlogDump d;
     d.file = "";
