@@ -63,6 +63,8 @@ class Connection {
   PacketChannel& channel() { return *channel_; }
 
  private:
+  friend class QueryCursor;  // streams result sets over channel() and reports ERR packets
+
   asio::awaitable<OkPacket> read_ok(const char* what);
   [[noreturn]] void server_error(ByteView payload, const std::string& what) const;
 

@@ -1,0 +1,75 @@
+#include "sources/mysql/protocol/result_stream.hpp"
+
+#include <algorithm>
+
+#include "pipeline/common/error.hpp"
+#include "sources/mysql/protocol/capabilities.hpp"
+
+namespace starcdc::mysql::protocol {
+
+void parse_text_row(ByteView payload, size_t columns, RowView& out) {
+  WireReader r(payload, "result row");
+  out.resize(columns);
+  for (size_t i = 0; i < columns; ++i) {
+    out[i] = r.lenenc_string_or_null();
+  }
+}
+
+ResultStream::Step ResultStream::feed(ByteView packet) {
+  switch (state_) {
+    case State::First: {
+      if (is_err(packet)) {
+        state_ = State::Finished;
+        error_ = packet;
+        return Step::Err;
+      }
+      if (is_ok(packet)) {
+        state_ = State::Finished;
+        ok_ = parse_ok(packet);
+        return Step::Ok;
+      }
+      if (!packet.empty() && packet[0] == header::kLocalInfile) {
+        throw Error(ErrorKind::Refused,
+                    "the server asked for a LOCAL INFILE transfer, which we refuse");
+      }
+      WireReader count_reader(packet, "column count");
+      expected_columns_ = count_reader.lenenc();
+      columns_.clear();
+      columns_.reserve(static_cast<size_t>(std::min<uint64_t>(expected_columns_, 4096)));
+      state_ = expected_columns_ == 0 ? State::ColumnsEof : State::Columns;
+      return Step::More;
+    }
+    case State::Columns:
+      columns_.push_back(parse_column_definition(packet));
+      if (columns_.size() == expected_columns_) {
+        state_ = State::ColumnsEof;
+      }
+      return Step::More;
+    case State::ColumnsEof:
+      // Without CLIENT_DEPRECATE_EOF an EOF packet ends the column definitions.
+      if (!is_eof(packet)) {
+        WireReader(packet, "end of column definitions").fail();
+      }
+      state_ = State::Rows;
+      return Step::Ready;
+    case State::Rows:
+      if (is_eof(packet)) {
+        // No further result sets can follow: CLIENT_MULTI_RESULTS is never requested.
+        state_ = State::Finished;
+        return Step::End;
+      }
+      if (is_err(packet)) {
+        state_ = State::Finished;
+        error_ = packet;
+        return Step::Err;
+      }
+      parse_text_row(packet, columns_.size(), row_);
+      ++rows_;
+      return Step::NextRow;
+    case State::Finished:
+      break;
+  }
+  WireReader(packet, "packet after the end of a result set").fail();
+}
+
+}  // namespace starcdc::mysql::protocol
