@@ -1,7 +1,7 @@
 // snapshot_probe: drives the first snapshot building blocks against a real server for
 // integration/mysql_snapshot_parts_test.py, and prints one line per result on stdout:
 //   --table DB.T: reads the table chunk by chunk (ChunkPlanner, QueryCursor, TextValueDecoder)
-//     plan even=0|1 step=N        chunk id=I low=K|- high=K|-        row<TAB>value...
+//     plan even=0|1 step=N     chunk id=I low=K|- high=K|-     sql SELECT...     row<TAB>value...
 //     done chunks=N rows=M
 //   --table DB.T --binlog FILE:POS: instead dumps the binlog from there to its end
 //     (non-blocking) and prints the inserted rows of DB.T as the binlog decoder gives them:
@@ -222,8 +222,10 @@ asio::awaitable<void> read_table(const Args& args, protocol::Connection& conn) {
     }
     std::printf("chunk id=%llu low=%s high=%s\n", static_cast<unsigned long long>(chunk->id),
                 key_text(chunk->low).c_str(), key_text(chunk->high).c_str());
+    const std::string sql = planner.chunk_sql(*chunk, names);
+    std::printf("sql %s\n", sql.c_str());
     protocol::QueryCursor cursor(conn);
-    co_await cursor.start(planner.chunk_sql(*chunk, names));
+    co_await cursor.start(sql);
     while (const protocol::RowView* row = co_await cursor.next()) {
       arena.reset();
       std::string line = "row";

@@ -200,21 +200,29 @@ std::string ChunkPlanner::literal(size_t column, const std::string& text) const 
   return "CONVERT(X'" + hex(text) + "' USING utf8mb4)";
 }
 
-std::string ChunkPlanner::tuple_literal(const KeyTuple& k) const {
-  STARCDC_CHECK(k.size() == key_.size(), "a key tuple has one value per key column");
-  if (k.size() == 1) {
-    return literal(0, k[0]);
-  }
-  std::string out = "(";
-  for (size_t i = 0; i < k.size(); ++i) {
-    out += (i == 0 ? "" : ", ") + literal(i, k[i]);
-  }
-  return out + ")";
-}
-
 std::string ChunkPlanner::compare(const char* op, const KeyTuple& k) const {
-  const std::string lhs = key_.size() == 1 ? key_list() : "(" + key_list() + ")";
-  return lhs + " " + op + " " + tuple_literal(k);
+  STARCDC_CHECK(k.size() == key_.size(), "a key tuple has one value per key column");
+  const std::string op_text = op;
+  if (k.size() == 1) {
+    return quote_identifier(key_[0].name) + " " + op_text + " " + literal(0, k[0]);
+  }
+  // MariaDB scans the whole index for a row-value comparison (a, b) >= (x, y); the expanded
+  // form a > x OR (a = x AND b >= y) is a range, and the leading a >= x bounds it for sure.
+  const bool upper = op_text[0] == '<';
+  const std::string strict = upper ? "<" : ">";
+  std::string expanded;
+  for (size_t i = k.size(); i-- > 0;) {
+    const std::string col = quote_identifier(key_[i].name);
+    const std::string lit = literal(i, k[i]);
+    if (i + 1 == k.size()) {
+      expanded = col + " " + op_text + " " + lit;
+    } else {
+      expanded =
+          col + " " + strict + " " + lit + " OR (" + col + " = " + lit + " AND (" + expanded + "))";
+    }
+  }
+  return "(" + quote_identifier(key_[0].name) + (upper ? " <= " : " >= ") + literal(0, k[0]) +
+         " AND (" + expanded + "))";
 }
 
 std::string ChunkPlanner::bounds_sql() const {

@@ -9,9 +9,11 @@
 //    [even_lower, even_upper] (chunk-key.even-distribution.factor.lower/.upper), gets fixed
 //    steps of chunk_rows * factor key values from MIN, computed without any further query;
 //  - any other key (composite, string, temporal, sparse integers) asks the server for the key
-//    chunk_rows rows after the current low: SELECT k FROM t WHERE (k1,k2) >= (..) ORDER BY k1,k2
-//    LIMIT 1 OFFSET N. For a non-unique chunk key column whose value repeats past a whole chunk
-//    the bound moves to SELECT MIN(k) FROM t WHERE k > low instead.
+//    chunk_rows rows after the current low: SELECT k FROM t WHERE k >= .. ORDER BY k LIMIT 1
+//    OFFSET N. Composite keys compare expanded, (k1 >= x AND (k1 > x OR (k1 = x AND k2 >= y))),
+//    not as row values (k1, k2) >= (x, y), which MariaDB 10.11 answers with a full index scan.
+//    For a non-unique chunk key column whose value repeats past a whole chunk the bound moves
+//    to SELECT MIN(k) FROM t WHERE k > low instead.
 //
 // Sans I/O: the caller runs the SQL the planner asks for (bounds_sql(), then next_sql() before
 // each chunk while needs_query()) and hands back the answer; next_chunk() does that over a
@@ -100,7 +102,6 @@ class ChunkPlanner {
  private:
   std::string table_sql() const;
   std::string key_list() const;
-  std::string tuple_literal(const KeyTuple& k) const;
   std::string compare(const char* op, const KeyTuple& k) const;
   std::string literal(size_t column, const std::string& text) const;
   KeyTuple step_value(uint64_t biased) const;
