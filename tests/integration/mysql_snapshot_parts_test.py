@@ -80,7 +80,7 @@ def every_type_equals_the_binlog():
                "INSERT INTO types.all_types VALUES " + ",".join(TYPES_ROWS),
                # Values where the text and binlog forms differ the most.
                "INSERT INTO types.all_types (id, f, d, dec1, dec3, tm3, dtm6, ts, vc, bn, j, g) "
-               "VALUES (4, 0.1, 0.1, -0.5, 0.05, '-00:00:01.5', '2024-02-29 12:34:56.000001', "
+               "VALUES (4, PI(), 1/3, -0.5, 0.05, '-00:00:01.5', '2024-02-29 12:34:56.000001', "
                "'2038-01-19 03:14:07.5', 'tab\\there \\\\ \u00e0', X'01', '{\"a\": \"\\\\u00e9\"}',"
                " POINT(-0.25, 1e10))")
     snap = read_table("types.all_types", rows=1)
@@ -97,6 +97,23 @@ def every_type_equals_the_binlog():
         check(not diffs, f"row {w[0]} differs ({len(names)} columns):\n" + "\n".join(diffs))
     check(want == got, "same rows in the same order", snap)
     print(f"     {len(got)} rows x {len(got[0])} columns identical to the binlog's")
+
+
+@case
+def floats_equal_the_binlog():
+    """MariaDB prints FLOAT with 6 digits: the snapshot selects FLOAT + 0e0 to get it exactly."""
+    file, pos = DB.binlog_status()
+    DB.execute("CREATE TABLE types.floats (id INT PRIMARY KEY, f FLOAT, d DOUBLE, f2 FLOAT(7,3),"
+               " d2 DOUBLE(10,4), fu FLOAT UNSIGNED)",
+               "INSERT INTO types.floats VALUES (1, PI(), PI(), PI(), PI(), 1e-40), "
+               "(2, 1/3, 1/3, 1/3, 1/3, 16777217), (3, 123456789, 1.2345678901234567e-300, 12.5,"
+               " -0.00005, 0), (4, 3.4028234e38, 2.2250738585072014e-308, -0.0005, 1e5, -0)")
+    snap = read_table("types.floats", rows=2)
+    binlog = Probe("--table", "types.floats", "--binlog", f"{file}:{pos}", "--server-id",
+                   str(random.randint(100, 999)))
+    check(binlog.rc == 0 and len(binlog.tagged("binlog_row")) == 4, "binlog dump", binlog)
+    check(binlog.tagged("binlog_row") == snap.tagged("row"),
+          "floats identical:\n" + binlog.out + snap.out)
 
 
 def keys_of(p, at=0):

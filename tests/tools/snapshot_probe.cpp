@@ -197,9 +197,9 @@ asio::awaitable<void> read_table(const Args& args, protocol::Connection& conn) {
   std::vector<std::string> names;
   for (const auto& row : cols.rows) {
     columns.push_back({row[0].value_or(""), row[1].value_or(""), row[2].value_or("") == "YES"});
-    names.push_back(columns.back().name);
     table.columns.push_back(
         snapshot::column_from_information_schema(columns.back().name, columns.back().column_type));
+    names.push_back(snapshot::select_expression(table.columns.back()));
   }
   std::vector<std::string> primary_key;
   for (const auto& row : pk.rows) {

@@ -101,17 +101,6 @@ std::optional<uint64_t> biased(const std::string& text, bool is_signed) {
 
 }  // namespace
 
-std::string quote_identifier(std::string_view name) {
-  std::string out = "`";
-  for (const char ch : name) {
-    if (ch == '`') {
-      out.push_back('`');
-    }
-    out.push_back(ch);
-  }
-  return out + "`";
-}
-
 std::vector<KeyColumn> chunk_key_columns(const TableId& table, std::span<const KeyColumn> columns,
                                          std::span<const std::string> primary_key,
                                          const std::optional<std::string>& chunk_key) {
@@ -362,10 +351,10 @@ std::string ChunkPlanner::chunk_condition(const Chunk& chunk) const {
 }
 
 std::string ChunkPlanner::chunk_sql(const Chunk& chunk,
-                                    std::span<const std::string> columns) const {
+                                    std::span<const std::string> select_list) const {
   std::string list;
-  for (const std::string& c : columns) {
-    list += (list.empty() ? "" : ", ") + quote_identifier(c);
+  for (const std::string& c : select_list) {
+    list += (list.empty() ? "" : ", ") + c;
   }
   return "SELECT " + list + " FROM " + table_sql() + " WHERE " + chunk_condition(chunk) +
          " ORDER BY " + key_list();

@@ -32,6 +32,7 @@
 #include "pipeline/common/asio.hpp"
 #include "pipeline/model/table_id.hpp"
 #include "sources/mysql/protocol/connection.hpp"
+#include "sources/mysql/snapshot/snapshot_sql.hpp"
 
 namespace starcdc::mysql::snapshot {
 
@@ -63,9 +64,6 @@ std::vector<KeyColumn> chunk_key_columns(const TableId& table, std::span<const K
                                          std::span<const std::string> primary_key,
                                          const std::optional<std::string>& chunk_key);
 
-// `name` quoted with backticks for MySQL/MariaDB.
-std::string quote_identifier(std::string_view name);
-
 class ChunkPlanner {
  public:
   ChunkPlanner(TableId table, std::vector<KeyColumn> key, ChunkOptions options);
@@ -91,8 +89,9 @@ class ChunkPlanner {
   // Key values per fixed step (0 unless evenly_split()).
   uint64_t step() const { return step_; }
 
-  // SELECT <columns> FROM `db`.`t` WHERE <range of chunk> ORDER BY <key>.
-  std::string chunk_sql(const Chunk& chunk, std::span<const std::string> columns) const;
+  // SELECT <select_list> FROM `db`.`t` WHERE <range of chunk> ORDER BY <key>; the select list
+  // holds SQL expressions, one per column (select_expression() of text_values.hpp).
+  std::string chunk_sql(const Chunk& chunk, std::span<const std::string> select_list) const;
   // The WHERE condition of a chunk (TRUE for a chunk without bounds).
   std::string chunk_condition(const Chunk& chunk) const;
 

@@ -14,6 +14,7 @@
 #include "sources/mysql/binlog/geometry.hpp"
 #include "sources/mysql/binlog/temporal.hpp"
 #include "sources/mysql/binlog/value_decoder.hpp"
+#include "sources/mysql/snapshot/snapshot_sql.hpp"
 
 namespace starcdc::mysql::snapshot {
 namespace {
@@ -298,6 +299,17 @@ binlog::ColumnDef column_from_information_schema(std::string_view name,
                 std::string(name));
   }
   return c;
+}
+
+std::string select_expression(const binlog::ColumnDef& c) {
+  const std::string name = quote_identifier(c.name);
+  if (c.kind == DecodeKind::Float) {
+    return name + " + 0e0";
+  }
+  if ((c.kind == DecodeKind::Enum || c.kind == DecodeKind::Set) && c.labels.empty()) {
+    return name + " + 0";
+  }
+  return name;
 }
 
 Value TextValueDecoder::zero_date(const binlog::TableMap& t, size_t index, std::string_view text) {

@@ -4,11 +4,12 @@
 //
 // The reading connection must run with the utf8mb4 client character set (the default collation
 // of ConnectOptions) and `time_zone = '+00:00'`, so character columns arrive as UTF-8 and
-// TIMESTAMP text is UTC. Columns are selected as they are (`SELECT col`), with two exceptions:
-// GEOMETRY arrives as the server's internal SRID + WKB bytes and is converted to WKT here, like
-// the binlog path does (no ST_AsText() needed); an ENUM/SET column described without labels (a
-// binlog ColumnDef from MINIMAL row metadata) must be selected as `col+0` and becomes the UInt
-// index/mask the binlog decoder gives for it.
+// TIMESTAMP text is UTC. Columns are selected as select_expression() says: most as they are;
+// FLOAT as `col` + 0e0, because MariaDB prints a FLOAT with 6 significant digits (3.14159 for
+// the stored 3.1415927) and the double sum prints the stored float exactly; an ENUM/SET column
+// described without labels (a binlog ColumnDef from MINIMAL row metadata) as `col` + 0, the UInt
+// index/mask the binlog decoder gives for it. GEOMETRY arrives as the server's internal SRID +
+// WKB bytes and is converted to WKT here, like the binlog path does (no ST_AsText() needed).
 //
 // Values are views into the row's packet or into the arena (WKT), valid until the next row;
 // the caller resets the arena per row. Thread: the reader's.
@@ -16,6 +17,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "pipeline/common/byte_buffer.hpp"
@@ -33,6 +35,9 @@ namespace starcdc::mysql::snapshot {
 // Throws Error(Data) for a type the snapshot cannot read (MariaDB UUID, INET4, INET6 so far).
 binlog::ColumnDef column_from_information_schema(std::string_view name,
                                                  std::string_view column_type);
+
+// The SELECT expression for column `c` (named c.name) whose text decode() reads back exactly.
+std::string select_expression(const binlog::ColumnDef& c);
 
 class TextValueDecoder {
  public:

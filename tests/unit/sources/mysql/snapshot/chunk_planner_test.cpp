@@ -94,7 +94,7 @@ TEST_CASE("an evenly spread integer key gets fixed steps from MIN without querie
   CHECK(p.chunk_condition(chunks[0]) == "`id` < 150");
   CHECK(p.chunk_condition(chunks[2]) == "`id` >= 350 AND `id` < 550");
   CHECK(p.chunk_condition(chunks[4]) == "`id` >= 750");
-  const std::vector<std::string> cols = {"id", "we`ird"};
+  const std::vector<std::string> cols = {quote_identifier("id"), quote_identifier("we`ird")};
   CHECK(p.chunk_sql(chunks[2], cols) ==
         "SELECT `id`, `we``ird` FROM `shop`.`t` WHERE `id` >= 350 AND `id` < 550 ORDER BY `id`");
 }

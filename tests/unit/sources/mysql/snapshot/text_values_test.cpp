@@ -78,6 +78,10 @@ TEST_CASE("integers, floats and decimals read like their binlog values", "[mysql
   CHECK(f.at(4, "-0.0000").text() == "0.0000");
   CHECK(f.at(4, "-0.5000").text() == "-0.5000");
   CHECK(f.at(4, "-0.5000").kind == ValueKind::Decimal);
+  // FLOAT is selected as col + 0e0: the double text of the stored float.
+  CHECK(select_expression(f.table.columns[2]) == "`c` + 0e0");
+  CHECK(f.at(2, "3.1415927410125732").d == static_cast<double>(3.14159265F));
+  CHECK(select_expression(f.table.columns[3]) == "`d`");
   CHECK(f.at(5, "9999999999").text() == "9999999999");
   CHECK(f.at(5, "-1").text() == "-1");
   CHECK(f.at(6, "00042").kind == ValueKind::UInt);
@@ -166,7 +170,9 @@ TEST_CASE("strings, bytes, ENUM, SET, BIT, JSON and GEOMETRY", "[mysql][snapshot
   CHECK(f.at(8, "[]").kind == ValueKind::String);  // MariaDB's JSON is LONGTEXT in the binlog too
 
   // ENUM/SET described without labels (MINIMAL row metadata) are selected as col+0.
+  CHECK(select_expression(f.table.columns[3]) == "`e`");
   f.table.columns[3].labels.clear();
+  CHECK(select_expression(f.table.columns[3]) == "`e` + 0");
   CHECK(f.at(3, "2").kind == ValueKind::UInt);
   CHECK(f.at(3, "2").u == 2);
 }
