@@ -2,8 +2,9 @@
 """The first building blocks of the initial snapshot against a private MariaDB, through
 tests/tools/snapshot_probe:
 
-  1. every column type (the types table of mysql_to_starrocks_test.py) read chunk by chunk over
-     the text protocol gives values identical to what the binlog decoder yields for the inserts;
+  1. every column type (the types table of mysql_to_starrocks_test.py), FLOATs, zero dates (as
+     NULL and as text) and ZEROFILL read chunk by chunk over the text protocol give values
+     identical to what the binlog decoder yields for the inserts;
   2. chunking: evenly spread integer keys (fixed steps), sparse keys, BIGINT UNSIGNED keys past
      2^63, string keys, composite keys, a repeated chunk key column, an empty table: every row
      read exactly once and the chunks about the size asked for; a table without a primary key is
@@ -108,12 +109,31 @@ def floats_equal_the_binlog():
                "INSERT INTO types.floats VALUES (1, PI(), PI(), PI(), PI(), 1e-40), "
                "(2, 1/3, 1/3, 1/3, 1/3, 16777217), (3, 123456789, 1.2345678901234567e-300, 12.5,"
                " -0.00005, 0), (4, 3.4028234e38, 2.2250738585072014e-308, -0.0005, 1e5, -0)")
-    snap = read_table("types.floats", rows=2)
-    binlog = Probe("--table", "types.floats", "--binlog", f"{file}:{pos}", "--server-id",
-                   str(random.randint(100, 999)))
-    check(binlog.rc == 0 and len(binlog.tagged("binlog_row")) == 4, "binlog dump", binlog)
+    same_as_binlog("types.floats", file, pos, 4)
+
+
+@case
+def zero_dates_and_zerofill_equal_the_binlog():
+    file, pos = DB.binlog_status()
+    DB.execute("SET SESSION sql_mode = ''",
+               "CREATE TABLE types.edges (id INT PRIMARY KEY, d DATE, dt DATETIME(3), "
+               "ts TIMESTAMP(2) NULL, i INT(6) ZEROFILL, dec1 DECIMAL(8,3) ZEROFILL, "
+               "c CHAR(6), bn BINARY(3), e ENUM('x','y'))",
+               "INSERT INTO types.edges VALUES (1, '0000-00-00', '0000-00-00 00:00:00', "
+               "'0000-00-00 00:00:00', 42, 1.5, 'a  ', X'0100', 'nope'), "
+               "(2, '2024-00-15', '2024-02-00 10:00:00.123', NULL, 0, 0, '', '', 'y')")
+    same_as_binlog("types.edges", file, pos, 2)
+    same_as_binlog("types.edges", file, pos, 2, "--zero-dates", "text")
+
+
+def same_as_binlog(table, file, pos, rows, *options):
+    snap = Probe("--table", table, "--chunk-rows", "1", *options)
+    check(snap.rc == 0, f"reading {table}", snap)
+    binlog = Probe("--table", table, "--binlog", f"{file}:{pos}", "--server-id",
+                   str(random.randint(100, 999)), *options)
+    check(binlog.rc == 0 and len(binlog.tagged("binlog_row")) == rows, "binlog dump", binlog)
     check(binlog.tagged("binlog_row") == snap.tagged("row"),
-          "floats identical:\n" + binlog.out + snap.out)
+          f"{table} identical:\n" + binlog.out + snap.out)
 
 
 def keys_of(p, at=0):

@@ -6,6 +6,7 @@
 //   --table DB.T --binlog FILE:POS: instead dumps the binlog from there to its end
 //     (non-blocking) and prints the inserted rows of DB.T as the binlog decoder gives them:
 //     binlog_row<TAB>value...
+//   --zero-dates text: zero dates as MySQL's text instead of NULL, in both.
 //   --stream SQL: reads a SELECT through QueryCursor, keeping nothing:
 //     streamed rows=N bytes=B max_rss_kb=K
 //   error kind=K message=M  (exit code: the kind's exit code)
@@ -43,6 +44,7 @@ struct Args {
   uint32_t binlog_pos = 0;
   uint32_t server_id = 7777;
   std::string stream_sql;
+  binlog::DecoderOptions decoding;
 };
 
 [[noreturn]] void usage(const char* why) {
@@ -50,7 +52,7 @@ struct Args {
                "snapshot_probe: %s\n"
                "usage: snapshot_probe --host H --port P --user U [--password PW]\n"
                "  [--table DB.T [--chunk-rows N] [--chunk-key COL] [--binlog FILE:POS]]\n"
-               "  [--server-id N] [--stream SQL]\n",
+               "  [--zero-dates null|text] [--server-id N] [--stream SQL]\n",
                why);
   std::exit(2);
 }
@@ -91,6 +93,9 @@ Args parse(int argc, char** argv) {
       a.binlog_pos = static_cast<uint32_t>(std::stoul(v.substr(colon + 1)));
     } else if (flag == "--server-id") {
       a.server_id = static_cast<uint32_t>(std::stoul(v));
+    } else if (flag == "--zero-dates") {
+      a.decoding.zero_dates =
+          v == "text" ? binlog::ZeroDatePolicy::Text : binlog::ZeroDatePolicy::Null;
     } else if (flag == "--stream") {
       a.stream_sql = v;
     } else {
@@ -210,9 +215,8 @@ asio::awaitable<void> read_table(const Args& args, protocol::Connection& conn) {
   options.chunk_rows = args.chunk_rows;
   snapshot::ChunkPlanner planner(
       id, snapshot::chunk_key_columns(id, columns, primary_key, args.chunk_key), options);
-  binlog::DecoderOptions decoder_options;
   binlog::Arena arena;
-  snapshot::TextValueDecoder decoder(decoder_options, arena);
+  snapshot::TextValueDecoder decoder(args.decoding, arena);
   uint64_t chunks = 0;
   uint64_t rows = 0;
   while (const auto chunk = co_await planner.next_chunk(conn)) {
@@ -245,7 +249,7 @@ asio::awaitable<void> read_binlog(const Args& args, protocol::Connection& conn) 
   const bool crc = !rs.rows.empty() && rs.rows[0][0].value_or("") == "CRC32";
   co_await conn.query(
       "SET @master_binlog_checksum = @@global.binlog_checksum, @mariadb_slave_capability = 4");
-  binlog::EventDecoder decoder;
+  binlog::EventDecoder decoder(args.decoding);
   decoder.set_initial_checksum(crc ? binlog::ChecksumAlg::Crc32 : binlog::ChecksumAlg::Off);
   protocol::BinlogStream stream(conn);
   protocol::BinlogDump d;
