@@ -1,6 +1,7 @@
 #include "sources/mysql/snapshot/chunk_planner.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -99,6 +100,26 @@ std::optional<uint64_t> biased(const std::string& text, bool is_signed) {
   return v;
 }
 
+// ENUM and SET sort by their index but compare with a text literal as strings, so a range of
+// labels would not be a range of rows.
+void check_orderable(const std::vector<KeyColumn>& key, const std::string& where) {
+  for (const KeyColumn& k : key) {
+    const auto open = k.column_type.find('(');
+    std::string base = k.column_type.substr(0, open);
+    for (char& ch : base) {
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+    if (base == "enum" || base == "set") {
+      throw Error(ErrorKind::Config,
+                  "the snapshot of " + where + " cannot be split by the " + base + " column '" +
+                      k.name + "'",
+                  where,
+                  "set scan.incremental.snapshot.chunk.key-column to a numeric, string or "
+                  "temporal column with an index");
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<KeyColumn> chunk_key_columns(const TableId& table, std::span<const KeyColumn> columns,
@@ -122,6 +143,7 @@ std::vector<KeyColumn> chunk_key_columns(const TableId& table, std::span<const K
                   "set scan.incremental.snapshot.chunk.key-column to a column of the table");
     }
     key.push_back(*c);
+    check_orderable(key, where);
     return key;
   }
   if (primary_key.empty()) {
@@ -140,6 +162,7 @@ std::vector<KeyColumn> chunk_key_columns(const TableId& table, std::span<const K
     key.push_back(*c);
     key.back().nullable = false;
   }
+  check_orderable(key, where);
   return key;
 }
 

@@ -59,7 +59,8 @@ struct ChunkOptions {
 
 // The key columns to chunk by: `chunk_key` when configured (one column of the table), else the
 // primary key. Throws Error(Config) for a table without a primary key and no chunk key column,
-// or a chunk key column the table does not have.
+// a chunk key column the table does not have, or an ENUM/SET key column (its order is not the
+// order of its labels).
 std::vector<KeyColumn> chunk_key_columns(const TableId& table, std::span<const KeyColumn> columns,
                                          std::span<const std::string> primary_key,
                                          const std::optional<std::string>& chunk_key);

@@ -66,6 +66,10 @@ TEST_CASE("a table without a primary key needs a chunk key column", "[mysql][sna
   REQUIRE(key.size() == 2);
   CHECK(key[0].name == "b");
   CHECK_FALSE(key[0].nullable);
+  const std::vector<KeyColumn> with_enum = {{"e", "enum('b','a')"}, {"n", "int(11)"}};
+  const std::vector<std::string> enum_pk = {"e", "n"};
+  CHECK_THROWS_AS(chunk_key_columns(t, with_enum, enum_pk, std::nullopt), Error);
+  CHECK(chunk_key_columns(t, with_enum, enum_pk, std::string("n")).at(0).name == "n");
 }
 
 TEST_CASE("an evenly spread integer key gets fixed steps from MIN without queries",
