@@ -269,7 +269,8 @@ TEST_CASE("a TABLE_MAP's optional metadata is fully parsed", "[mysql][binlog]") 
   CHECK(t->present.names);
   CHECK(t->present.visibility);
   // The same bytes again: the cached map is reused.
-  const DecodedEvent again = d.decode(table_map(cols, opt));
+  const auto again_bytes = table_map(cols, opt);
+  const DecodedEvent again = d.decode(again_bytes);
   CHECK_FALSE(again.as<TableMapEvent>()->changed);
   CHECK(again.as<TableMapEvent>()->table == t);
 }
@@ -292,8 +293,9 @@ TEST_CASE("rows v2 extra data with partition info is read", "[mysql][binlog]") {
   EventDecoder d;
   d.decode(test::format_description(false));
   d.decode(table_map({{ColumnType::Tiny, {}}}));
-  const DecodedEvent ev =
-      d.decode(rows_event(EventType::WriteRows, 1, hex("00 07"), false, hex("01 0300")));
+  // The event's bytes must outlive the decoded views (RowReader reads them).
+  const auto bytes = rows_event(EventType::WriteRows, 1, hex("00 07"), false, hex("01 0300"));
+  const DecodedEvent ev = d.decode(bytes);
   const RowsEvent* r = ev.as<RowsEvent>();
   REQUIRE(r != nullptr);
   CHECK(r->partition_id == uint16_t{3});
@@ -326,7 +328,8 @@ TEST_CASE("rows data that no image consumes is a data error, not an endless loop
   d.decode(table_map({{ColumnType::Tiny, {}}}));
   Writer w;
   w.u48(kTableId).u16(1).u16(2).lenenc(1).u8(0x00).raw(hex("07"));
-  const DecodedEvent ev = d.decode(test::event(EventType::WriteRows, w.b));
+  const auto ev_bytes = test::event(EventType::WriteRows, w.b);
+  const DecodedEvent ev = d.decode(ev_bytes);
   RowReader reader = d.rows(*ev.as<RowsEvent>());
   RowChange row;
   auto drain = [&] {
@@ -337,7 +340,8 @@ TEST_CASE("rows data that no image consumes is a data error, not an endless loop
   // Without rows data the same event is simply empty.
   Writer empty;
   empty.u48(kTableId).u16(1).u16(2).lenenc(1).u8(0x00);
-  const DecodedEvent none = d.decode(test::event(EventType::WriteRows, empty.b));
+  const auto none_bytes = test::event(EventType::WriteRows, empty.b);
+  const DecodedEvent none = d.decode(none_bytes);
   RowReader none_reader = d.rows(*none.as<RowsEvent>());
   CHECK_FALSE(none_reader.next(row));
 }

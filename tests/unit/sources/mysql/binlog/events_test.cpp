@@ -34,7 +34,8 @@ std::vector<Bytes> read_all(const std::string& path) {
 
 TEST_CASE("FORMAT_DESCRIPTION gives version, flavor and checksum algorithm", "[mysql][binlog]") {
   EventDecoder d;
-  const DecodedEvent ev = d.decode(test::format_description(true));
+  const auto ev_bytes = test::format_description(true);
+  const DecodedEvent ev = d.decode(ev_bytes);
   const auto* fd = ev.as<FormatDescriptionEvent>();
   REQUIRE(fd != nullptr);
   CHECK(fd->fd.server_version == "8.0.36");
@@ -54,7 +55,8 @@ TEST_CASE("an overlong version number saturates instead of overflowing", "[mysql
   // Found by tests/fuzz/binlog_event_fuzz: the digits overflowed an int (undefined behaviour; in
   // practice a negative major version, so the checksum byte went unread).
   EventDecoder d;
-  const DecodedEvent ev = d.decode(test::format_description(true, "3000000000.0.1"));
+  const auto ev_bytes = test::format_description(true, "3000000000.0.1");
+  const DecodedEvent ev = d.decode(ev_bytes);
   const auto* fd = ev.as<FormatDescriptionEvent>();
   REQUIRE(fd != nullptr);
   CHECK(fd->fd.version.major >= 1000000);
@@ -205,8 +207,9 @@ TEST_CASE("QUERY status variables are parsed by code", "[mysql][binlog]") {
   st.u8(0x80).u24(123456);                               // Q_HRNOW (MariaDB)
   st.u8(0x81).u64(7);                                    // Q_XID (MariaDB)
   st.u8(0x7F).u8(1);                                     // unknown: parsing stops
-  const DecodedEvent ev =
-      d.decode(test::event(EventType::Query, query_body("shop", "CREATE TABLE x (a INT)", st.b)));
+  const auto ev_bytes =
+      test::event(EventType::Query, query_body("shop", "CREATE TABLE x (a INT)", st.b));
+  const DecodedEvent ev = d.decode(ev_bytes);
   const auto* q = ev.as<QueryEvent>();
   REQUIRE(q != nullptr);
   CHECK(q->thread_id == 77);
@@ -235,8 +238,9 @@ TEST_CASE("a MariaDB QUERY_COMPRESSED event decompresses its statement", "[mysql
   d.decode(test::format_description(false, "10.11.6-MariaDB-log"));
   CHECK(d.format().mariadb());
   const Bytes blob = hex("8118789cf3f40b760d0a51f0f40bf15728510873f409750d56d030d4040054200656");
-  const DecodedEvent ev =
-      d.decode(test::event(EventType::QueryCompressed, query_body("t", test::as_view(blob), {})));
+  const auto ev_bytes =
+      test::event(EventType::QueryCompressed, query_body("t", test::as_view(blob), {}));
+  const DecodedEvent ev = d.decode(ev_bytes);
   const auto* q = ev.as<QueryEvent>();
   REQUIRE(q != nullptr);
   CHECK(q->compressed);
@@ -255,7 +259,8 @@ TEST_CASE("MySQL GTID, PREVIOUS_GTIDS, XA_PREPARE and ROTATE events decode", "[m
   g.u8(1).raw(hex("3E11FA47 71CA 11E1 9E33 C80AA9429562")).u64(23).u8(2).u64(5).u64(6);
   g.le(1700000000000001ULL | (1ULL << 55), 7).le(1600000000000002ULL, 7).lenenc(1234);
   g.u32(80036U | (1U << 31)).u32(80030);
-  const DecodedEvent ge = d.decode(test::event(EventType::Gtid, g.b));
+  const auto ge_bytes = test::event(EventType::Gtid, g.b);
+  const DecodedEvent ge = d.decode(ge_bytes);
   const auto* gtid = ge.as<GtidEvent>();
   REQUIRE(gtid != nullptr);
   CHECK(gtid->gtid_text() == "3e11fa47-71ca-11e1-9e33-c80aa9429562:23");
@@ -270,20 +275,22 @@ TEST_CASE("MySQL GTID, PREVIOUS_GTIDS, XA_PREPARE and ROTATE events decode", "[m
   Writer p;
   p.u64(2).raw(hex("3E11FA4771CA11E19E33C80AA9429562")).u64(2).u64(1).u64(6).u64(7).u64(8);
   p.raw(hex("00000000000000000000000000000001")).u64(1).u64(3).u64(10);
-  const DecodedEvent pe = d.decode(test::event(EventType::PreviousGtids, p.b));
+  const auto pe_bytes = test::event(EventType::PreviousGtids, p.b);
+  const DecodedEvent pe = d.decode(pe_bytes);
   CHECK(pe.as<PreviousGtidsEvent>()->text() ==
         "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7,00000000-0000-0000-0000-000000000001:3-9");
 
   Writer xa;
   xa.u8(0).u32(1).u32(3).u32(2).str("abcde");
-  const DecodedEvent xe = d.decode(test::event(EventType::XaPrepare, xa.b));
+  const auto xe_bytes = test::event(EventType::XaPrepare, xa.b);
+  const DecodedEvent xe = d.decode(xe_bytes);
   CHECK(xe.as<XaPrepareEvent>()->gtrid == "abc");
   CHECK(xe.as<XaPrepareEvent>()->bqual == "de");
 
   Writer rot;
   rot.u64(4).str("mysql-bin.000043");
-  const DecodedEvent re =
-      d.decode(test::event(EventType::Rotate, rot.b, false, 0, kFlagArtificial));
+  const auto re_bytes = test::event(EventType::Rotate, rot.b, false, 0, kFlagArtificial);
+  const DecodedEvent re = d.decode(re_bytes);
   CHECK(re.as<RotateEvent>()->next_file == "mysql-bin.000043");
   CHECK(re.header.artificial());
   CHECK(d.file_name() == "mysql-bin.000043");
@@ -293,25 +300,28 @@ TEST_CASE("heartbeats v1 and v2, INCIDENT, ROWS_QUERY, STOP and unknown events d
           "[mysql][binlog]") {
   EventDecoder d;
   d.decode(test::format_description(false));
-  const DecodedEvent h1 = d.decode(
-      test::event(EventType::Heartbeat, test::Writer().str("binlog.000001").b, false, 4567));
+  const auto h1_bytes =
+      test::event(EventType::Heartbeat, test::Writer().str("binlog.000001").b, false, 4567);
+  const DecodedEvent h1 = d.decode(h1_bytes);
   CHECK(h1.as<HeartbeatEvent>()->file == "binlog.000001");
   CHECK(h1.as<HeartbeatEvent>()->position == 4567);
   Writer v2;
   v2.lenenc(1).lenenc(4).str("b.01").lenenc(2).lenenc(9).u8(0xFE).u64(5000000000ULL).lenenc(0);
-  const DecodedEvent h2 = d.decode(test::event(EventType::HeartbeatV2, v2.b));
+  const auto h2_bytes = test::event(EventType::HeartbeatV2, v2.b);
+  const DecodedEvent h2 = d.decode(h2_bytes);
   CHECK(h2.as<HeartbeatEvent>()->v2);
   CHECK(h2.as<HeartbeatEvent>()->file == "b.01");
   CHECK(h2.as<HeartbeatEvent>()->position == 5000000000ULL);
-  const DecodedEvent inc =
-      d.decode(test::event(EventType::Incident, Writer().u16(1).u8(4).str("lost").b));
+  const auto inc_bytes = test::event(EventType::Incident, Writer().u16(1).u8(4).str("lost").b);
+  const DecodedEvent inc = d.decode(inc_bytes);
   CHECK(inc.as<IncidentEvent>()->incident == 1);
   CHECK(inc.as<IncidentEvent>()->message == "lost");
-  const DecodedEvent rq =
-      d.decode(test::event(EventType::RowsQuery, Writer().u8(8).str("UPDATE t").b));
+  const auto rq_bytes = test::event(EventType::RowsQuery, Writer().u8(8).str("UPDATE t").b);
+  const DecodedEvent rq = d.decode(rq_bytes);
   CHECK(rq.as<RowsQueryEvent>()->sql == "UPDATE t");
   CHECK(d.decode(test::event(EventType::Stop, Bytes{})).as<StopEvent>() != nullptr);
-  const DecodedEvent un = d.decode(test::event(static_cast<EventType>(200), hex("0102")));
+  const auto un_bytes = test::event(static_cast<EventType>(200), hex("0102"));
+  const DecodedEvent un = d.decode(un_bytes);
   REQUIRE(un.as<UnknownEvent>() != nullptr);
   CHECK(un.as<UnknownEvent>()->type_code == 200);
   CHECK_FALSE(un.as<UnknownEvent>()->ignorable);
@@ -321,23 +331,27 @@ TEST_CASE("heartbeats v1 and v2, INCIDENT, ROWS_QUERY, STOP and unknown events d
 TEST_CASE("MariaDB GTID, GTID_LIST and BINLOG_CHECKPOINT events decode", "[mysql][binlog]") {
   EventDecoder d;
   d.decode(test::format_description(false, "10.11.6-MariaDB-log"));
-  const DecodedEvent g = d.decode(
-      test::event(EventType::MariaGtid, Writer().u64(9868).u32(0).u8(0x21).raw(Bytes(6)).b));
+  const auto g_bytes =
+      test::event(EventType::MariaGtid, Writer().u64(9868).u32(0).u8(0x21).raw(Bytes(6)).b);
+  const DecodedEvent g = d.decode(g_bytes);
   const auto* mg = g.as<MariaGtidEvent>();
   REQUIRE(mg != nullptr);
   CHECK(mg->gtid_text() == "0-1-9868");
   CHECK(mg->standalone());
   CHECK(mg->ddl());
-  const DecodedEvent gc =
-      d.decode(test::event(EventType::MariaGtid, Writer().u64(5).u32(2).u8(0x02).u64(77).b));
+  const auto gc_bytes =
+      test::event(EventType::MariaGtid, Writer().u64(5).u32(2).u8(0x02).u64(77).b);
+  const DecodedEvent gc = d.decode(gc_bytes);
   CHECK(gc.as<MariaGtidEvent>()->commit_id == uint64_t{77});
   CHECK_FALSE(gc.as<MariaGtidEvent>()->standalone());
   Writer list;
   list.u32(2).u32(0).u32(1).u64(100).u32(1).u32(2).u64(7);
-  const DecodedEvent gl = d.decode(test::event(EventType::GtidList, list.b));
+  const auto gl_bytes = test::event(EventType::GtidList, list.b);
+  const DecodedEvent gl = d.decode(gl_bytes);
   CHECK(gl.as<GtidListEvent>()->text() == "0-1-100,1-2-7");
-  const DecodedEvent cp =
-      d.decode(test::event(EventType::BinlogCheckpoint, Writer().u32(10).str("bin.000001").b));
+  const auto cp_bytes =
+      test::event(EventType::BinlogCheckpoint, Writer().u32(10).str("bin.000001").b);
+  const DecodedEvent cp = d.decode(cp_bytes);
   CHECK(cp.as<BinlogCheckpointEvent>()->file == "bin.000001");
 }
 
