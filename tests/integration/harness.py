@@ -137,6 +137,12 @@ def json_log_lines(lines):
     return out
 
 
+def sanitized(binary):
+    """True for a binary built with AddressSanitizer, whose memory use is no measure of ours."""
+    out = subprocess.run(["ldd", binary], capture_output=True).stdout
+    return b"libasan" in out
+
+
 def tempdir(prefix):
     return tempfile.mkdtemp(prefix=prefix)
 
