@@ -579,22 +579,26 @@ asio::awaitable<void> TransactionCommitter::add_missing_columns(const TableSchem
       have.insert(*r[0]);
     }
   }
-  const std::string qualified = quote_identifier(t.database) + "." + quote_identifier(t.table);
   for (const auto& c : schema.columns()) {
     if (have.count(c.name) != 0) {
       continue;
     }
-    std::string error;
-    auto mapped = map_type(c, false, settings_.char_bytes, &error);
-    if (!mapped) {
-      throw Error(ErrorKind::Data, "cannot add the column: " + error, t.str(), "");
-    }
-    const std::string statement = "ALTER TABLE " + qualified + " ADD COLUMN " +
-                                  quote_identifier(c.name) + " " + mapped->sql + " NULL";
-    co_await sql_.execute(statement, "ALTER TABLE " + t.str());
-    co_await wait_alter_finished(t);
-    starrocks_events::ddl_applied(t.str(), statement, 0);
+    starrocks_events::ddl_applied(t.str(), co_await add_column(t, c), 0);
   }
+}
+
+asio::awaitable<std::string> TransactionCommitter::add_column(TableId t, Column c) {
+  std::string error;
+  auto mapped = map_type(c, false, settings_.char_bytes, &error);
+  if (!mapped) {
+    throw Error(ErrorKind::Data, "cannot add the column: " + error, t.str(), "");
+  }
+  std::string statement = "ALTER TABLE " + quote_identifier(t.database) + "." +
+                          quote_identifier(t.table) + " ADD COLUMN " + quote_identifier(c.name) +
+                          " " + mapped->sql + " NULL";
+  co_await sql_.execute(statement, "ALTER TABLE " + t.str());
+  co_await wait_alter_finished(t);
+  co_return statement;
 }
 
 asio::awaitable<void> TransactionCommitter::wait_alter_finished(TableId table) {
@@ -659,14 +663,9 @@ asio::awaitable<void> TransactionCommitter::apply(SchemaChange change) {
       if (co_await column_exists(t, change.column)) {
         co_return;  // applied before a restart
       }
-      auto mapped = map_type(change.definition, false, settings_.char_bytes, &error);
-      if (!mapped) {
-        throw Error(ErrorKind::Data, "cannot add the column: " + error, t.str(), "");
-      }
-      statement = "ALTER TABLE " + qualified + " ADD COLUMN " + quote_identifier(change.column) +
-                  " " + mapped->sql + " NULL";
-      co_await sql_.execute(statement, "ALTER TABLE " + t.str());
-      co_await wait_alter_finished(t);
+      Column column = change.definition;
+      column.name = change.column;
+      statement = co_await add_column(t, std::move(column));
       break;
     }
     case SchemaChangeKind::DropColumn:

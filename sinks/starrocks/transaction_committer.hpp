@@ -45,6 +45,8 @@ class TransactionCommitter : public SinkCommitter {
   asio::awaitable<void> backoff(int attempt, std::string what, std::string error);
   asio::awaitable<void> wait_alter_finished(TableId table);
   asio::awaitable<void> add_missing_columns(const TableSchema& schema, TableId table);
+  // ALTER TABLE ... ADD COLUMN (nullable, mapped type), waits for the job; returns the statement.
+  asio::awaitable<std::string> add_column(TableId table, Column column);
   asio::awaitable<bool> column_exists(TableId table, std::string column);
 
   Headers load_headers_for(const TableSchema* schema, const std::vector<uint64_t>& columns) const;

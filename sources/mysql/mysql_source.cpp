@@ -36,7 +36,6 @@ struct Stream {
   std::unique_ptr<protocol::BinlogStream> stream;
   std::string fill;
   std::exception_ptr error;
-  bool ended = false;
   bool closing = false;
   asio::steady_timer data_ready;
   asio::steady_timer space_ready;
@@ -103,7 +102,6 @@ class MysqlSource : public Source {
         s_(mysql_settings_from(o)),
         tracker_(ctx.schemas, s_.tables, s_.exclude),
         decoder_(decoder_options(s_)),
-        idle_(ctx.io),
         backoff_(ctx.io) {}
 
   asio::awaitable<void> open(std::optional<Position> resume_after) override {
@@ -138,17 +136,12 @@ class MysqlSource : public Source {
             co_await recover_stream();
             continue;
           }
-          if (stream_->ended) {
-            break;
-          }
           if (emitted > 0 || moved_) {
             break;
           }
-          idle_wait_ = true;
           stream_->data_ready.expires_after(kIdleWait);
           boost::system::error_code ec;
           co_await stream_->data_ready.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-          idle_wait_ = false;
           if (stream_->fill.empty() && !stream_->error) {
             co_return finish(PollStatus::Idle);
           }
@@ -178,8 +171,7 @@ class MysqlSource : public Source {
     }
     mysql_events::events_read(events_, bytes_, rows_);
     events_ = bytes_ = rows_ = 0;
-    co_return finish(stream_->ended && drain_pos_ >= drain_.size() ? PollStatus::EndOfInput
-                                                                   : PollStatus::Progress);
+    co_return finish(PollStatus::Progress);
   }
 
   void on_committed(const Position& /*p*/) override {}
@@ -589,11 +581,9 @@ class MysqlSource : public Source {
   ServerFacts facts_;
   std::shared_ptr<Stream> stream_;
   std::unique_ptr<protocol::Connection> side_;
-  asio::steady_timer idle_;
   asio::steady_timer backoff_;
   std::string drain_;
   size_t drain_pos_ = 0;
-  bool idle_wait_ = false;
 
   std::string file_;
   BinlogPosition boundary_;  // after the last transaction
