@@ -280,6 +280,7 @@ OptionValues OptionSet::parse(const Node& block, const std::vector<std::string>&
           diags.error(e.value.loc, key + ": expected a value, got " + e.value.kind_name());
         } else {
           prefixed[spec->name][key.substr(spec->name.size())] = e.value.scalar;
+          values.set_item_where(key, e.key.loc);
         }
         continue;
       }

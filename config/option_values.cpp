@@ -11,6 +11,9 @@ bool OptionValues::has(const std::string& name) const {
 }
 
 bool OptionValues::from_file(const std::string& name) const {
+  if (items_.count(name) != 0) {
+    return true;
+  }
   auto it = entries_.find(name);
   return it != entries_.end() && it->second.from_file;
 }
@@ -21,7 +24,10 @@ const OptionValues::Entry& OptionValues::entry(const std::string& name) const {
   return it->second;
 }
 
-const Location& OptionValues::where(const std::string& name) const { return entry(name).where; }
+const Location& OptionValues::where(const std::string& name) const {
+  auto item = items_.find(name);
+  return item != items_.end() ? item->second : entry(name).where;
+}
 
 namespace {
 template <typename T>

@@ -27,6 +27,8 @@ class OptionValues {
   };
 
   void set(const std::string& name, Entry entry) { entries_[name] = std::move(entry); }
+  // Where one key of a Prefix option ("sink.properties.format") was written.
+  void set_item_where(const std::string& key, Location where) { items_[key] = std::move(where); }
   bool has(const std::string& name) const;  // set, by the user or by a default
   bool from_file(const std::string& name) const;
   const Location& where(const std::string& name) const;
@@ -48,6 +50,7 @@ class OptionValues {
  private:
   const Entry& entry(const std::string& name) const;
   std::map<std::string, Entry> entries_;
+  std::map<std::string, Location> items_;
 };
 
 }  // namespace starcdc::config

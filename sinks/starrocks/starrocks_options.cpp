@@ -218,10 +218,12 @@ void check_starrocks_options(const config::OptionValues& o, const config::Locati
     std::string key = k;
     std::transform(key.begin(), key.end(), key.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string name = "sink.properties." + k;
+    const config::Location& at = o.from_file(name) ? o.where(name) : where;
     if (key == "compression" && !parse_compression(v)) {
-      diags.error(where, "sink.properties.compression: '" + v + "' is not lz4_frame, zstd or gzip");
+      diags.error(at, name + ": '" + v + "' is not lz4_frame, zstd or gzip");
     } else if (key == "content-encoding") {
-      diags.error(where,
+      diags.error(at,
                   "sink.properties.content-encoding: the sink compresses bodies itself; write "
                   "sink.properties.compression: lz4_frame, zstd or gzip");
     }

@@ -24,15 +24,19 @@ config::OptionSet make() {
                          "range such as 5400-5408 (the first is used). Default: random in "
                          "5400-6400.")
             .checked([](const std::string& v) -> std::optional<std::string> {
-              const auto dash = v.find('-');
-              try {
-                size_t used = 0;
-                const unsigned long a = std::stoul(v.substr(0, dash), &used);
-                if (used != (dash == std::string::npos ? v.size() : dash) || a == 0 ||
-                    a > 4294967295UL) {
-                  return "expected a number 1..4294967295 or a range a-b";
+              // "5400" or "5400-5408": whole numbers 1..4294967295, the range ascending.
+              auto id = [](const std::string& t) -> std::optional<unsigned long> {
+                if (t.empty() || t.size() > 10 ||
+                    t.find_first_not_of("0123456789") != std::string::npos) {
+                  return std::nullopt;
                 }
-              } catch (const std::exception&) {
+                const unsigned long n = std::stoul(t);
+                return n >= 1 && n <= 4294967295UL ? std::optional(n) : std::nullopt;
+              };
+              const auto dash = v.find('-');
+              const auto first = id(v.substr(0, dash));
+              const auto last = dash == std::string::npos ? first : id(v.substr(dash + 1));
+              if (!first || !last || *last < *first) {
                 return "expected a number 1..4294967295 or a range a-b";
               }
               return std::nullopt;
