@@ -91,11 +91,12 @@ config::OptionSet make() {
                          "The server's RSA public key file (PEM), for caching_sha2_password or "
                          "sha256_password without TLS; without it the key is requested from the "
                          "server."));
+  // Not "null": an unquoted null in YAML is no value at all.
   s.add(OptionSpec::make("zero-date", OptionType::Enum,
-                         "What a zero or partial-zero date (0000-00-00) becomes: null, or epoch "
-                         "(1970-01-01 00:00:00).")
-            .one_of({"null", "epoch"})
-            .with_default("null"));
+                         "What a zero or partial-zero date (0000-00-00) becomes: to-null, or "
+                         "to-epoch (1970-01-01 00:00:00).")
+            .one_of({"to-null", "to-epoch"})
+            .with_default("to-null"));
   s.add(OptionSpec::make("schema-change.enabled", OptionType::Bool,
                          "Emit schema changes found in the binlog.")
             .with_default("true"));
@@ -234,7 +235,7 @@ MysqlSettings mysql_settings_from(const config::OptionValues& o) {
       *field = o.get_string(key);
     }
   }
-  s.zero_date = o.get_string("zero-date") == "epoch" ? ZeroDate::Epoch : ZeroDate::Null;
+  s.zero_date = o.get_string("zero-date") == "to-epoch" ? ZeroDate::Epoch : ZeroDate::Null;
   s.schema_change_enabled = o.get_bool("schema-change.enabled");
   s.chunk_size = static_cast<uint64_t>(o.get_int("scan.incremental.snapshot.chunk.size"));
   s.fetch_size = static_cast<uint64_t>(o.get_int("scan.snapshot.fetch.size"));

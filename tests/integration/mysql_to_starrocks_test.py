@@ -407,6 +407,42 @@ def _exists(emu, database):
         return False
 
 
+def zero_dates(args, db, emu, work):
+    """Zero dates become NULL by default and 1970-01-01 with zero-date: epoch."""
+    conn = db.connect("root_tcp", "rootpass")
+    with conn.cursor() as cur:
+        cur.execute("SET SESSION sql_mode = ''")
+        cur.execute("CREATE DATABASE zero")
+        cur.execute("CREATE TABLE zero.t (id INT PRIMARY KEY, d DATE, dt DATETIME(3))")
+        cur.execute("INSERT INTO zero.t VALUES (1, '0000-00-00', '0000-00-00 00:00:00.000'), "
+                    "(2, '2026-11-24', '2026-11-24 10:00:00.500')")
+    conn.close()
+    for mode, want in (("to-null", [None, None]),
+                       ("to-epoch", ["1970-01-01", "1970-01-01 00:00:00"])):
+        name = f"zero_{mode[3:]}"
+        cfg = os.path.join(work, name + ".yaml")
+        pipeline_file(cfg, db, emu, name, work, "  scan.startup.mode: earliest-offset\n"
+                      f"  zero-date: {mode}\n", tables="zero.\\.*")
+        harness.write_pipeline(cfg, open(cfg).read() + "route:\n  - source-table: zero.t\n"
+                               f"    sink-table: {name}.t\n")
+        d = harness.Daemon(args.binary, cfg, os.path.join(work, name + ".log"))
+        try:
+            def rows():
+                try:
+                    return {r["id"]: r for r in emu.dump(name, "t")}
+                except Exception:  # noqa: BLE001 - not created yet
+                    return {}
+            got = harness.wait_until(lambda: rows() if len(rows()) == 2 else None, 30, 0.2)
+            assert got, (mode, d.lines()[-5:])
+            zero = [canon(got[1]["d"], "date"), canon(got[1]["dt"], "datetime")]
+            assert zero == want, (mode, zero)
+            assert canon(got[2]["dt"], "datetime") == "2026-11-24 10:00:00.5", got[2]
+        finally:
+            d.kill(15)
+            assert d.wait(30) == 0
+    print("zero dates: NULL by default, 1970-01-01 with zero-date: to-epoch")
+
+
 def minimal_image(args, db, emu, work):
     """binlog_row_image=MINIMAL: updates carry the key and the changed columns only; the sink
     writes them as partial updates and StarRocks keeps the other columns."""
@@ -571,6 +607,7 @@ def main():
         failover(args, db, emu, work, cfg, log)
         purged(args, db, emu, work)
         startup_modes(args, db, emu, work)
+        zero_dates(args, db, emu, work)
         minimal_image(args, db, emu, work)
         refusals(args, db, emu, work)
         if args.big_mb > 0:
