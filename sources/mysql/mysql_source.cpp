@@ -89,12 +89,6 @@ bool starts_with_word(std::string_view sql, std::string_view word) {
          std::isalnum(static_cast<unsigned char>(sql[word.size()])) == 0;
 }
 
-bool temporal_kind(binlog::DecodeKind k) {
-  using K = binlog::DecodeKind;
-  return k == K::Date || k == K::DateTime || k == K::DateTime2 || k == K::Timestamp ||
-         k == K::Timestamp2;
-}
-
 class MysqlSource : public Source {
  public:
   MysqlSource(const SourceContext& ctx, const config::OptionValues& o)
@@ -192,8 +186,8 @@ class MysqlSource : public Source {
  private:
   static binlog::DecoderOptions decoder_options(const MysqlSettings& s) {
     binlog::DecoderOptions o;
-    o.zero_dates =
-        s.zero_date == ZeroDate::Null ? binlog::ZeroDatePolicy::Null : binlog::ZeroDatePolicy::Text;
+    o.zero_dates = s.zero_date == ZeroDate::Null ? binlog::ZeroDatePolicy::Null
+                                                 : binlog::ZeroDatePolicy::Epoch;
     return o;
   }
 
@@ -533,7 +527,6 @@ class MysqlSource : public Source {
         ce.op = Op::Update;
         break;
     }
-    const bool epoch_dates = s_.zero_date == ZeroDate::Epoch;
     binlog::RowReader reader = decoder_.rows(e);
     binlog::RowChange rc;
     uint64_t n = 0;
@@ -543,9 +536,6 @@ class MysqlSource : public Source {
         ++txn_rows_;
         continue;
       }
-      if (epoch_dates) {
-        zero_dates_to_epoch(*e.table, rc);
-      }
       ce.before = rc.before;
       ce.after = rc.after;
       out.event(ce);
@@ -554,24 +544,6 @@ class MysqlSource : public Source {
     }
     rows_ += n;
     return n;
-  }
-
-  // zero-date: epoch. The decoder hands zero dates over as text; they become 1970-01-01.
-  static void zero_dates_to_epoch(const binlog::TableMap& m, binlog::RowChange& rc) {
-    for (RowImage* img : {&rc.before, &rc.after}) {
-      for (size_t i = 0; i < img->values.size() && i < m.columns.size(); ++i) {
-        const Value& v = img->values[i];
-        if (v.kind == ValueKind::String && temporal_kind(m.columns[i].kind)) {
-          const binlog::DecodeKind k = m.columns[i].kind;
-          const ValueKind kind =
-              k == binlog::DecodeKind::Date ? ValueKind::Date
-              : (k == binlog::DecodeKind::Timestamp || k == binlog::DecodeKind::Timestamp2)
-                  ? ValueKind::Timestamp
-                  : ValueKind::DateTime;
-          const_cast<Value&>(v) = Value::temporal(kind, 0, m.columns[i].scale);
-        }
-      }
-    }
   }
 
   SourceContext ctx_;

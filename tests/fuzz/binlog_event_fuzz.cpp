@@ -191,6 +191,9 @@ DecoderOptions options_from(uint8_t b) {
     case 2:
       o.zero_dates = ZeroDatePolicy::Error;
       break;
+    case 3:
+      o.zero_dates = ZeroDatePolicy::Epoch;
+      break;
     default:
       o.zero_dates = ZeroDatePolicy::Null;
       break;

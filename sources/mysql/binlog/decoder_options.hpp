@@ -11,6 +11,7 @@ namespace starcdc::mysql::binlog {
 enum class ZeroDatePolicy : uint8_t {
   Null,   // the value becomes NULL (Debezium's default)
   Text,   // a String with MySQL's text: "0000-00-00", "2024-00-15 10:00:00.000"
+  Epoch,  // 1970-01-01 (00:00:00) in the column's own kind and scale
   Error,  // Error(Data) naming the column
 };
 

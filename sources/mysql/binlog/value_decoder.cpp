@@ -112,10 +112,24 @@ Value ValueDecoder::text(const TableMap& t, size_t index, std::span<const uint8_
   return arena_text(ValueKind::String, scratch_.view());
 }
 
+Value epoch_date(const ColumnDef& c) {
+  switch (c.kind) {
+    case DecodeKind::Date:
+      return Value::temporal(ValueKind::Date, 0, 0);
+    case DecodeKind::Timestamp:
+    case DecodeKind::Timestamp2:
+      return Value::temporal(ValueKind::Timestamp, 0, c.scale);
+    default:
+      return Value::temporal(ValueKind::DateTime, 0, c.scale);
+  }
+}
+
 Value ValueDecoder::zero_date(const TableMap& t, size_t index, std::string_view text) {
   switch (options_.zero_dates) {
     case ZeroDatePolicy::Null:
       return Value::null();
+    case ZeroDatePolicy::Epoch:
+      return epoch_date(t.columns[index]);
     case ZeroDatePolicy::Text:
       return arena_text(ValueKind::String, text);
     case ZeroDatePolicy::Error:

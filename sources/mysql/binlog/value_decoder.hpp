@@ -26,6 +26,9 @@
 
 namespace starcdc::mysql::binlog {
 
+// A zero date under ZeroDatePolicy::Epoch: 1970-01-01 (00:00:00) as the column's kind.
+Value epoch_date(const ColumnDef& c);
+
 class ValueDecoder {
  public:
   ValueDecoder(const DecoderOptions& options, Arena& arena) : options_(options), arena_(arena) {}

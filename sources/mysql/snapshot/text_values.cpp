@@ -316,6 +316,8 @@ Value TextValueDecoder::zero_date(const binlog::TableMap& t, size_t index, std::
   switch (options_.zero_dates) {
     case binlog::ZeroDatePolicy::Null:
       return Value::null();
+    case binlog::ZeroDatePolicy::Epoch:
+      return binlog::epoch_date(t.columns[index]);
     case binlog::ZeroDatePolicy::Text:
       return Value::view(ValueKind::String, arena_.copy(text));
     case binlog::ZeroDatePolicy::Error:

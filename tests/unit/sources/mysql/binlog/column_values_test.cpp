@@ -136,6 +136,10 @@ TEST_CASE("zero dates follow the chosen policy", "[mysql][binlog]") {
   CHECK(one(dt, "80 00 00 00 00", {}, text) == "s:0000-00-00 00:00:00");
   // 2024-00-15: month 0.
   CHECK(one({ColumnType::Date, {}}, "0F D0 0F", {}, text) == "s:2024-00-15");
+  DecoderOptions epoch;
+  epoch.zero_dates = ZeroDatePolicy::Epoch;
+  CHECK(one(dt, "80 00 00 00 00", {}, epoch) == "dt:1970-01-01 00:00:00");
+  CHECK(one({ColumnType::Date, {}}, "0F D0 0F", {}, epoch) == "date:1970-01-01");
   DecoderOptions fail;
   fail.zero_dates = ZeroDatePolicy::Error;
   CHECK_THROWS_WITH(one(dt, "80 00 00 00 00", {}, fail), Catch::Contains("shop.t.#0"));
