@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include "sources/mysql/position/gtid_set.hpp"
+
 namespace starcdc::mysql {
 namespace {
 
@@ -177,6 +179,18 @@ void check_mysql_options(const config::OptionValues& o, const config::Location& 
                     " copies the tables first, and this version has no snapshot yet; use "
                     "earliest-offset (all retained binlog), latest-offset (from now), "
                     "specific-offset or timestamp");
+  }
+  if (o.has("scan.startup.specific-offset.gtid-set")) {
+    const std::string g = o.get_string("scan.startup.specific-offset.gtid-set");
+    std::string mysql_error;
+    std::string maria_error;
+    if (!MysqlGtidSet::parse(g, &mysql_error) && !MariaGtidList::parse(g, &maria_error)) {
+      diags.error(at("scan.startup.specific-offset.gtid-set"),
+                  "scan.startup.specific-offset.gtid-set: '" + g +
+                      "' is neither a MySQL GTID set (uuid:1-100) nor a MariaDB GTID list "
+                      "(0-1-100): " +
+                      mysql_error);
+    }
   }
   const std::string ssl = o.get_string("ssl-mode");
   if ((ssl == "verify-ca" || ssl == "verify-identity") && !o.has("ssl.ca")) {
