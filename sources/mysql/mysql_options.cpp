@@ -106,8 +106,36 @@ config::OptionSet make() {
                          "Rows per snapshot chunk.")
             .with_default("8096")
             .range(1, 100'000'000));
+  s.add(OptionSpec::make("scan.incremental.snapshot.chunk.key-column", OptionType::String,
+                         "Chunk key columns by table, as db.table:column;db.table2:column2: the "
+                         "column a table's snapshot is split by instead of its primary key "
+                         "(needed for a table without one).")
+            .checked([](const std::string& v) -> std::optional<std::string> {
+              std::string err;
+              if (!parse_chunk_key_columns(v, &err)) {
+                return err;
+              }
+              return std::nullopt;
+            }));
+  s.add(OptionSpec::make("chunk-key.even-distribution.factor.upper-bound", OptionType::Double,
+                         "An integer key whose (MAX - MIN + 1) / rows is within the factor "
+                         "bounds is split in fixed steps without queries.")
+            .with_default("1000.0"));
+  s.add(OptionSpec::make("chunk-key.even-distribution.factor.lower-bound", OptionType::Double,
+                         "The lower factor bound of the fixed-step split.")
+            .with_default("0.05"));
+  s.add(OptionSpec::make("scan.newly-added-table.enabled", OptionType::Bool,
+                         "On restart, copy the tables that `tables` captures now and the "
+                         "checkpoint does not know (added to the pattern since), then follow "
+                         "them in the binlog. Off: such tables are only followed from now.")
+            .with_default("false"));
+  s.add(OptionSpec::make("scan.binlog.newly-added-table.enabled", OptionType::Bool,
+                         "While running, copy captured tables that appear upstream (CREATE "
+                         "TABLE, RENAME TABLE into the pattern) before following them. Off: their "
+                         "rows come from the binlog only.")
+            .with_default("false"));
   s.add(OptionSpec::make("scan.snapshot.fetch.size", OptionType::Int,
-                         "Rows per fetch while reading a chunk.")
+                         "Rows a snapshot reader reads before it hands them to the pipeline.")
             .with_default("1024")
             .range(1, 100'000'000));
   s.add(OptionSpec::make("scan.snapshot.parallelism", OptionType::Int,
@@ -154,6 +182,35 @@ SslMode ssl_mode(const std::string& v) {
 
 }  // namespace
 
+std::optional<std::map<TableId, std::string>> parse_chunk_key_columns(const std::string& text,
+                                                                      std::string* error) {
+  std::map<TableId, std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(';', start);
+    if (end == std::string::npos) {
+      end = text.size();
+    }
+    std::string item = text.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    start = end + 1;
+    if (item.empty()) {
+      continue;
+    }
+    const size_t colon = item.rfind(':');
+    const size_t dot = item.find('.');
+    if (colon == std::string::npos || dot == std::string::npos || dot > colon || dot == 0 ||
+        colon == dot + 1 || colon + 1 == item.size()) {
+      *error = "'" + item + "' is not db.table:column";
+      return std::nullopt;
+    }
+    out[TableId{item.substr(0, dot), item.substr(dot + 1, colon - dot - 1)}] =
+        item.substr(colon + 1);
+  }
+  return out;
+}
+
 const config::OptionSet& mysql_options() {
   static const config::OptionSet s = make();
   return s;
@@ -173,12 +230,10 @@ void check_mysql_options(const config::OptionValues& o, const config::Location& 
     diags.error(at("scan.startup.mode"),
                 "scan.startup.mode: timestamp needs scan.startup.timestamp-millis");
   }
-  if (mode == "initial" || mode == "snapshot") {
-    diags.error(at("scan.startup.mode"),
-                "scan.startup.mode: " + mode +
-                    " copies the tables first, and this version has no snapshot yet; use "
-                    "earliest-offset (all retained binlog), latest-offset (from now), "
-                    "specific-offset or timestamp");
+  if (o.get_double("chunk-key.even-distribution.factor.lower-bound") >
+      o.get_double("chunk-key.even-distribution.factor.upper-bound")) {
+    diags.error(at("chunk-key.even-distribution.factor.lower-bound"),
+                "chunk-key.even-distribution.factor.lower-bound is above the upper bound");
   }
   if (o.has("scan.startup.specific-offset.gtid-set")) {
     const std::string g = o.get_string("scan.startup.specific-offset.gtid-set");
@@ -254,6 +309,16 @@ MysqlSettings mysql_settings_from(const config::OptionValues& o) {
   s.chunk_size = static_cast<uint64_t>(o.get_int("scan.incremental.snapshot.chunk.size"));
   s.fetch_size = static_cast<uint64_t>(o.get_int("scan.snapshot.fetch.size"));
   s.snapshot_parallelism = static_cast<int>(o.get_int("scan.snapshot.parallelism"));
+  if (o.has("scan.incremental.snapshot.chunk.key-column")) {
+    std::string err;
+    s.chunk_key_columns =
+        parse_chunk_key_columns(o.get_string("scan.incremental.snapshot.chunk.key-column"), &err)
+            .value_or(std::map<TableId, std::string>());
+  }
+  s.even_upper = o.get_double("chunk-key.even-distribution.factor.upper-bound");
+  s.even_lower = o.get_double("chunk-key.even-distribution.factor.lower-bound");
+  s.newly_added_tables = o.get_bool("scan.newly-added-table.enabled");
+  s.binlog_newly_added_tables = o.get_bool("scan.binlog.newly-added-table.enabled");
   return s;
 }
 

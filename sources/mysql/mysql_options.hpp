@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "config/diagnostics.hpp"
 #include "config/option_spec.hpp"
 #include "config/option_values.hpp"
+#include "pipeline/model/table_id.hpp"
 
 namespace starcdc::mysql {
 
@@ -52,7 +54,16 @@ struct MysqlSettings {
   uint64_t chunk_size = 8096;
   uint64_t fetch_size = 1024;
   int snapshot_parallelism = 1;
+  std::map<TableId, std::string> chunk_key_columns;  // scan.incremental.snapshot.chunk.key-column
+  double even_upper = 1000.0;
+  double even_lower = 0.05;
+  bool newly_added_tables = false;         // scan.newly-added-table.enabled
+  bool binlog_newly_added_tables = false;  // scan.binlog.newly-added-table.enabled
 };
+
+// "db.t:col;db.t2:col2" → table → column; nullopt and *error when malformed.
+std::optional<std::map<TableId, std::string>> parse_chunk_key_columns(const std::string& text,
+                                                                      std::string* error);
 
 const config::OptionSet& mysql_options();
 void check_mysql_options(const config::OptionValues& o, const config::Location& where,

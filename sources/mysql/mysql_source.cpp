@@ -11,6 +11,8 @@
 #include "sources/mysql/binlog/events.hpp"
 #include "sources/mysql/binlog/rows_event.hpp"
 #include "sources/mysql/binlog/table_map.hpp"
+#include "sources/mysql/binlog_pump.hpp"
+#include "sources/mysql/catalog.hpp"
 #include "sources/mysql/mysql_events.hpp"
 #include "sources/mysql/mysql_options.hpp"
 #include "sources/mysql/position/gtid_set.hpp"
@@ -18,6 +20,8 @@
 #include "sources/mysql/protocol/connection.hpp"
 #include "sources/mysql/protocol/packets.hpp"
 #include "sources/mysql/server_session.hpp"
+#include "sources/mysql/snapshot/snapshotter.hpp"
+#include "sources/mysql/snapshot/text_values.hpp"
 #include "sources/mysql/table_tracker.hpp"
 
 namespace starcdc::mysql {
@@ -26,68 +30,6 @@ namespace {
 using binlog::DecodedEvent;
 
 constexpr auto kIdleWait = std::chrono::milliseconds(100);
-constexpr size_t kMaxBuffered = 16 << 20;  // raw event bytes read ahead of decoding
-
-// The dump connection and what its reader coroutine hands over: raw events framed as a 4-byte
-// length and the bytes. Shared by the source and the reader, which may outlive a reconnect.
-struct Stream {
-  explicit Stream(asio::io_context& io) : data_ready(io), space_ready(io) {}
-  std::unique_ptr<protocol::Connection> conn;
-  std::unique_ptr<protocol::BinlogStream> stream;
-  std::string fill;
-  std::exception_ptr error;
-  bool closing = false;
-  asio::steady_timer data_ready;
-  asio::steady_timer space_ready;
-};
-
-asio::awaitable<void> read_events(std::shared_ptr<Stream> s) {
-  try {
-    for (;;) {
-      while (s->fill.size() >= kMaxBuffered && !s->closing) {
-        s->space_ready.expires_after(std::chrono::seconds(1));
-        boost::system::error_code ec;
-        co_await s->space_ready.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      }
-      if (s->closing) {
-        co_return;
-      }
-      auto ev = co_await s->stream->next();
-      if (!ev) {
-        // A blocking dump never ends by itself: the server is shutting down.
-        throw Error(ErrorKind::Transient, "the server ended the binlog stream (shutting down?)",
-                    s->conn->options().endpoint());
-      }
-      const auto n = static_cast<uint32_t>(ev->size());
-      char len[4];
-      std::memcpy(len, &n, 4);
-      s->fill.append(len, 4);
-      s->fill.append(reinterpret_cast<const char*>(ev->data()), ev->size());
-      s->data_ready.cancel();
-    }
-  } catch (...) {
-    if (!s->closing) {
-      s->error = std::current_exception();
-    }
-    s->data_ready.cancel();
-  }
-}
-
-bool starts_with_word(std::string_view sql, std::string_view word) {
-  while (!sql.empty() && (std::isspace(static_cast<unsigned char>(sql.front())) != 0)) {
-    sql.remove_prefix(1);
-  }
-  if (sql.size() < word.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < word.size(); ++i) {
-    if (std::toupper(static_cast<unsigned char>(sql[i])) != word[i]) {
-      return false;
-    }
-  }
-  return sql.size() == word.size() ||
-         std::isalnum(static_cast<unsigned char>(sql[word.size()])) == 0;
-}
 
 class MysqlSource : public Source {
  public:
@@ -96,12 +38,15 @@ class MysqlSource : public Source {
         s_(mysql_settings_from(o)),
         tracker_(ctx.schemas, s_.tables, s_.exclude),
         decoder_(decoder_options(s_)),
-        backoff_(ctx.io) {}
+        backoff_(ctx.io) {
+    wake_ = std::make_shared<asio::steady_timer>(ctx.io);
+  }
 
   asio::awaitable<void> open(std::optional<Position> resume_after) override {
     auto c = co_await connect_source(ctx_.io, s_);
     facts_ = co_await inspect_server(*c, s_);
-    if (resume_after && !resume_after->empty()) {
+    const bool fresh = !resume_after || resume_after->empty();
+    if (!fresh) {
       std::string err;
       auto p = BinlogPosition::from_position(*resume_after, &err);
       if (!p) {
@@ -117,13 +62,46 @@ class MysqlSource : public Source {
       skip_before_ms_ = s_.startup == StartupMode::Timestamp ? s_.startup_timestamp_ms : 0;
     }
     load_gtid_state(boundary_.gtids);
-    co_await start_stream(std::move(c));
+    side_ = std::move(c);
+    co_await open_snapshot(fresh);
+    if (s_.startup == StartupMode::Snapshot) {
+      co_return;  // copy only: no binlog
+    }
+    co_await start_stream(co_await connect_source(ctx_.io, s_));
   }
 
   asio::awaitable<PollResult> poll(Emitter& out, uint64_t max_events) override {
     uint64_t emitted = 0;
     moved_ = false;
+    if (!pending_changes_.empty()) {
+      for (auto& ch : pending_changes_) {
+        ch.position_before = boundary_.to_position();
+        out.schema_change(ch);
+      }
+      pending_changes_.clear();
+    }
     while (emitted < max_events) {
+      if (snap_copying_) {
+        emitted += snap_->emit(out, max_events - emitted);
+        moved_ = snap_->take_finished() || moved_;
+        snap_->report();
+        snap_copying_ = snap_->copying();
+        if (emitted >= max_events) {
+          break;
+        }
+      }
+      if (!stream_) {
+        if (!snap_copying_) {
+          co_return finish(PollStatus::EndOfInput);
+        }
+        if (emitted > 0 || moved_) {
+          break;
+        }
+        if (!co_await wait_wake()) {
+          co_return finish(PollStatus::Idle);
+        }
+        continue;
+      }
       if (drain_pos_ >= drain_.size()) {
         if (stream_->fill.empty()) {
           if (stream_->error) {
@@ -133,10 +111,7 @@ class MysqlSource : public Source {
           if (emitted > 0 || moved_) {
             break;
           }
-          stream_->data_ready.expires_after(kIdleWait);
-          boost::system::error_code ec;
-          co_await stream_->data_ready.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-          if (stream_->fill.empty() && !stream_->error) {
+          if (!co_await wait_wake() && stream_->fill.empty() && !stream_->error) {
             co_return finish(PollStatus::Idle);
           }
           continue;
@@ -149,6 +124,16 @@ class MysqlSource : public Source {
       uint32_t n = 0;
       std::memcpy(&n, drain_.data() + drain_pos_, 4);
       const auto* bytes = reinterpret_cast<const uint8_t*>(drain_.data() + drain_pos_ + 4);
+      if (snap_ && held_by_snapshot(bytes, n)) {
+        // The event comes after the point of a chunk whose rows are not all out yet.
+        if (emitted > 0 || moved_) {
+          break;
+        }
+        if (!co_await wait_wake()) {
+          co_return finish(PollStatus::Idle);
+        }
+        continue;
+      }
       drain_pos_ += 4 + n;
       events_ += 1;
       bytes_ += n;
@@ -171,6 +156,9 @@ class MysqlSource : public Source {
   void on_committed(const Position& /*p*/) override {}
 
   asio::awaitable<void> close() override {
+    if (snap_) {
+      co_await snap_->close();
+    }
     if (stream_) {
       stream_->closing = true;
       stream_->space_ready.cancel();
@@ -211,15 +199,50 @@ class MysqlSource : public Source {
   PollResult finish(PollStatus status) {
     PollResult r;
     r.status = status;
-    if (!in_txn_ && (moved_ || status != PollStatus::Progress)) {
+    const bool mid_chunk = snap_ && snap_->mid_chunk();
+    if (!in_txn_ && !mid_chunk && (moved_ || status != PollStatus::Progress)) {
       boundary_.gtids = gtid_text();
+      if (snap_) {
+        boundary_.snapshot = snap_->state_json(
+            stream_ ? snapshot::LogPoint{boundary_.file, boundary_.offset} : snapshot::LogPoint{});
+      }
       r.boundary = boundary_.to_position();
     }
     return r;
   }
 
+  // Waits up to kIdleWait for binlog data or snapshot rows; false when nothing came.
+  asio::awaitable<bool> wait_wake() {
+    wake_->expires_after(kIdleWait);
+    boost::system::error_code ec;
+    co_await wake_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    co_return ec == asio::error::operation_aborted;
+  }
+
+  // True when the raw event must wait for the snapshot (see Snapshotter::barrier()).
+  bool held_by_snapshot(const uint8_t* ev, uint32_t n) const {
+    if (!snap_copying_ || n < 19) {
+      return false;
+    }
+    const std::optional<snapshot::LogPoint> barrier = snap_->barrier();
+    if (!barrier) {
+      return false;
+    }
+    if (barrier->empty()) {
+      return true;  // a chunk's point is being taken
+    }
+    uint32_t size = 0;
+    uint32_t log_pos = 0;
+    std::memcpy(&size, ev + 9, 4);
+    std::memcpy(&log_pos, ev + 13, 4);
+    if (log_pos == 0 || log_pos < size) {
+      return false;  // artificial (fake ROTATE, heartbeat): no place in the binlog
+    }
+    return snapshot::compare(snapshot::LogPoint{file_, log_pos - size}, *barrier) >= 0;
+  }
+
   asio::awaitable<void> start_stream(std::unique_ptr<protocol::Connection> c) {
-    auto st = std::make_shared<Stream>(ctx_.io);
+    auto st = std::make_shared<Stream>(ctx_.io, wake_);
     st->conn = std::move(c);
     st->stream = std::make_unique<protocol::BinlogStream>(*st->conn);
     decoder_.clear_tables();
@@ -297,11 +320,86 @@ class MysqlSource : public Source {
     }
   }
 
-  // information_schema through a second connection (the dump connection carries only events).
-  asio::awaitable<std::vector<InfoColumn>> info_columns(const TableId& id) {
+  asio::awaitable<std::vector<TableId>> captured_tables() {
+    co_await ensure_side();
+    co_return co_await list_captured_tables(*side_, tracker_);
+  }
+
+  asio::awaitable<void> ensure_side() {
     if (!side_ || !side_->is_open()) {
       side_ = co_await connect_source(ctx_.io, s_);
     }
+  }
+
+  asio::awaitable<snapshot::TableCopy> describe(const TableId& id,
+                                                std::vector<SchemaChange>& changes) {
+    co_await ensure_side();
+    co_return co_await describe_for_copy(*side_, id, s_, tracker_, changes);
+  }
+
+  // Which tables to copy: without a checkpoint all captured tables in the initial and snapshot
+  // modes; with one, those being copied, plus new ones when scan.newly-added-table.enabled.
+  asio::awaitable<void> open_snapshot(bool fresh) {
+    snapshot::SnapshotOptions o;
+    o.chunks.chunk_rows = s_.chunk_size;
+    o.chunks.even_upper = s_.even_upper;
+    o.chunks.even_lower = s_.even_lower;
+    o.parallelism = s_.snapshot_parallelism;
+    o.fetch_rows = s_.fetch_size;
+    o.decoding = decoder_options(s_);
+    const bool copy_mode =
+        s_.startup == StartupMode::Initial || s_.startup == StartupMode::Snapshot;
+    snap_ = std::make_shared<snapshot::Snapshotter>(
+        ctx_.io, o,
+        [this]() -> asio::awaitable<std::unique_ptr<protocol::Connection>> {
+          co_return co_await connect_source(ctx_.io, s_);
+        },
+        wake_);
+    const bool had_state = !boundary_.snapshot.empty();
+    if (had_state) {
+      snap_->restore(snapshot::SnapshotState::from_json(boundary_.snapshot));
+    }
+    for (const TableId& id : co_await captured_tables()) {
+      bool copy = false;
+      if (snap_->knows(id)) {
+        copy = true;  // add() continues it, or leaves a finished one alone
+      } else if (fresh) {
+        copy = copy_mode;
+      } else {
+        copy = had_state && s_.newly_added_tables;
+      }
+      if (!copy) {
+        snap_->mark_streaming(id);
+        continue;
+      }
+      snapshot::TableCopy t = co_await describe(id, pending_changes_);
+      snap_->add(std::move(t));
+    }
+    snap_->prune();
+    snap_copying_ = snap_->copying();
+    snap_->start();
+  }
+
+  // A DDL statement may have brought new captured tables (CREATE TABLE, RENAME TABLE): with
+  // scan.binlog.newly-added-table.enabled they are copied before they are followed.
+  asio::awaitable<void> find_new_tables(std::vector<SchemaChange>& changes) {
+    for (const TableId& id : co_await captured_tables()) {
+      if (snap_->knows(id)) {
+        continue;
+      }
+      if (!s_.binlog_newly_added_tables) {
+        snap_->mark_streaming(id);
+        continue;
+      }
+      snap_->add(co_await describe(id, changes));
+      snap_copying_ = true;
+      snap_->start();
+    }
+  }
+
+  // information_schema through a second connection (the dump connection carries only events).
+  asio::awaitable<std::vector<InfoColumn>> info_columns(const TableId& id) {
+    co_await ensure_side();
     auto rs = co_await side_->query(
         "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY FROM information_schema.COLUMNS "
         "WHERE TABLE_SCHEMA = " +
@@ -369,13 +467,16 @@ class MysqlSource : public Source {
                                    Emitter& out) {
     const binlog::EventHeader& h = ev.header;
     if (const auto* rows = ev.as<binlog::RowsEvent>()) {
-      co_return emit_rows(*rows, h, out);
+      co_return co_await emit_rows(*rows, outer != nullptr ? *outer : h, out);
     }
     if (const auto* tm = ev.as<binlog::TableMapEvent>()) {
       const binlog::TableMap& m = *tm->table;
       if (!tracker_.captured(m.database, m.table)) {
         schema_by_id_[m.table_id] = nullptr;
         co_return 0;
+      }
+      if (snap_ && !snap_->knows(m.id())) {
+        snap_->mark_streaming(m.id());  // created while running: its rows are all in the binlog
       }
       std::vector<InfoColumn> info;
       const TableSchema* known = tracker_.find(m.id());
@@ -490,18 +591,61 @@ class MysqlSource : public Source {
           tracker_.refresh(id, co_await info_columns(id), changes);
         }
       }
+      for (const SchemaChange& c : changes) {
+        if (snap_ && snap_->key_columns(c.table) != nullptr && snap_->copying()) {
+          // Rows copied so far have the old columns: the table is copied again after a restart
+          // from the last checkpoint (its shape no longer matches the recorded one).
+          throw Error(ErrorKind::Transient,
+                      "the columns of " + c.table.str() + " changed while it was being copied",
+                      where(h),
+                      "the pipeline restarts from its last checkpoint and copies it again");
+        }
+      }
+      if (snap_ && (starts_with_word(q.sql, "CREATE") || starts_with_word(q.sql, "RENAME") ||
+                    starts_with_word(q.sql, "ALTER"))) {
+        co_await find_new_tables(changes);
+      }
       emit_changes(changes, out, where(h));
     }
     commit(h, outer);
   }
 
-  uint64_t emit_rows(const binlog::RowsEvent& e, const binlog::EventHeader& h, Emitter& out) {
+  // The chunk key of a row image (key columns the image lacks come from `fallback`).
+  void row_key(const RowImage& img, const RowImage* fallback, const std::vector<size_t>& idx) {
+    key_.clear();
+    for (size_t i : idx) {
+      if (i < img.values.size() && img.present.has(i)) {
+        key_.push_back(img.values[i]);
+      } else if (fallback != nullptr && i < fallback->values.size()) {
+        key_.push_back(fallback->values[i]);
+      } else {
+        key_.push_back(Value::null());
+      }
+    }
+  }
+
+  asio::awaitable<bool> goes_out(const TableId& table, const snapshot::LogPoint& at) {
+    switch (snap_->classify(table, key_, at)) {
+      case snapshot::Verdict::Emit:
+        co_return true;
+      case snapshot::Verdict::Drop:
+        co_return false;
+      case snapshot::Verdict::AskServer:
+        break;
+    }
+    co_await ensure_side();
+    auto rs = co_await side_->query(snap_->less_sql(table, key_));
+    co_return !rs.rows.empty() && !rs.rows[0].empty() && rs.rows[0][0].value_or("0") == "1";
+  }
+
+  asio::awaitable<uint64_t> emit_rows(const binlog::RowsEvent& e, const binlog::EventHeader& h,
+                                      Emitter& out) {
     if (e.table == nullptr) {
-      return 0;
+      co_return 0;
     }
     auto it = schema_by_id_.find(e.table_id);
     if (it == schema_by_id_.end() || it->second == nullptr) {
-      return 0;  // not captured
+      co_return 0;  // not captured
     }
     const TableSchema* schema = it->second;
     if (skip_before_ms_ > 0) {
@@ -509,45 +653,76 @@ class MysqlSource : public Source {
       // (MariaDB logs whole seconds).
       const int64_t at_ms = txn_commit_ms_ != 0 ? txn_commit_ms_ : int64_t{h.timestamp} * 1000;
       if (at_ms / 1000 < skip_before_ms_ / 1000) {
-        return 0;
+        co_return 0;
       }
       skip_before_ms_ = 0;  // the stream is in commit order: the rest is after the start
     }
+    // While the table is being copied, a row change goes out only when the copy does not hold
+    // it already (Snapshotter::classify()).
+    const std::vector<size_t>* keys =
+        snap_ && snap_->deciding() ? snap_->key_columns(schema->id()) : nullptr;
+    const snapshot::LogPoint at{file_, h.start_pos()};
     ChangeEvent ce;
     ce.schema = schema;
     ce.commit_ms = txn_commit_ms_ != 0 ? txn_commit_ms_ : int64_t{h.timestamp} * 1000;
+    Op op = Op::Update;
     switch (e.kind) {
       case binlog::RowsKind::Write:
-        ce.op = Op::Insert;
+        op = Op::Insert;
         break;
       case binlog::RowsKind::Delete:
-        ce.op = Op::Delete;
+        op = Op::Delete;
         break;
       default:
-        ce.op = Op::Update;
         break;
     }
     binlog::RowReader reader = decoder_.rows(e);
     binlog::RowChange rc;
     uint64_t n = 0;
     while (reader.next(rc)) {
+      ++txn_rows_;
       if (skip_rows_ > 0) {
         --skip_rows_;
-        ++txn_rows_;
         continue;
       }
+      ce.op = op;
       ce.before = rc.before;
       ce.after = rc.after;
+      if (keys != nullptr) {
+        const TableId& table = schema->id();
+        bool before_out = false;
+        bool after_out = false;
+        if (op != Op::Insert) {
+          row_key(rc.before, nullptr, *keys);
+          before_out = co_await goes_out(table, at);
+        }
+        if (op != Op::Delete) {
+          row_key(rc.after, op == Op::Update ? &rc.before : nullptr, *keys);
+          after_out = co_await goes_out(table, at);
+        }
+        if (op == Op::Update && before_out != after_out) {
+          // The key moved between a copied range and one still to copy: only its side that
+          // the copy does not hold goes out.
+          ce.op = before_out ? Op::Delete : Op::Insert;
+          if (before_out) {
+            ce.after = RowImage();
+          } else {
+            ce.before = RowImage();
+          }
+        } else if (!(op == Op::Insert ? after_out : before_out)) {
+          continue;
+        }
+      }
       out.event(ce);
       ++n;
-      ++txn_rows_;
     }
     rows_ += n;
-    return n;
+    co_return n;
   }
 
   SourceContext ctx_;
   MysqlSettings s_;
+  std::shared_ptr<asio::steady_timer> wake_;  // binlog data or snapshot rows arrived
   TableTracker tracker_;
   binlog::EventDecoder decoder_;
   ServerFacts facts_;
@@ -571,6 +746,10 @@ class MysqlSource : public Source {
   std::optional<std::pair<std::string, uint64_t>> pending_mysql_;
   std::optional<MariaGtid> pending_maria_;
   std::unordered_map<uint64_t, const TableSchema*> schema_by_id_;
+  std::shared_ptr<snapshot::Snapshotter> snap_;
+  bool snap_copying_ = false;                  // rows still to come from the snapshot
+  std::vector<SchemaChange> pending_changes_;  // tables to copy, announced by the first poll
+  std::vector<Value> key_;
   uint64_t events_ = 0;
   uint64_t bytes_ = 0;
   uint64_t rows_ = 0;

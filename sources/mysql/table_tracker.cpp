@@ -231,4 +231,36 @@ void TableTracker::refresh(const TableId& id, const std::vector<InfoColumn>& inf
   register_version(id, std::move(columns), std::move(key), changes);
 }
 
+const TableSchema* TableTracker::adopt(const TableId& id, const std::vector<InfoColumn>& info,
+                                       const std::vector<std::string>& primary_key,
+                                       std::vector<SchemaChange>& changes) {
+  std::vector<Column> columns;
+  for (const auto& c : info) {
+    Column col;
+    col.name = c.name;
+    col.nullable = c.nullable;
+    col.type = normalize_info_type(c.type);
+    columns.push_back(std::move(col));
+  }
+  std::vector<uint16_t> key;
+  for (const auto& name : primary_key) {
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i].name == name) {
+        key.push_back(static_cast<uint16_t>(i));
+      }
+    }
+  }
+  const TableSchema* current = find(id);
+  if (current != nullptr && current->columns().size() == columns.size()) {
+    bool same = true;
+    for (size_t i = 0; i < columns.size() && same; ++i) {
+      same = current->columns()[i].name == columns[i].name;
+    }
+    if (same) {
+      return current;
+    }
+  }
+  return register_version(id, std::move(columns), std::move(key), changes);
+}
+
 }  // namespace starcdc::mysql

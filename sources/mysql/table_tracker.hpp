@@ -47,6 +47,13 @@ class TableTracker {
   void refresh(const TableId& id, const std::vector<InfoColumn>& info,
                std::vector<SchemaChange>& changes);
 
+  // A table as information_schema describes it, before any of its binlog events (the snapshot):
+  // registers it when new or different and appends the changes. `primary_key` names the key
+  // columns in key order.
+  const TableSchema* adopt(const TableId& id, const std::vector<InfoColumn>& info,
+                           const std::vector<std::string>& primary_key,
+                           std::vector<SchemaChange>& changes);
+
   const TableSchema* find(const TableId& id) const;
   std::vector<TableId> tracked() const;
   // True when `sql` (a DDL statement) may concern tracked table `id` (its name appears in it).

@@ -26,6 +26,10 @@ Position BinlogPosition::to_position() const {
     w.Key("ts");
     w.Int64(ts);
   }
+  if (!snapshot.empty()) {
+    w.Key("snapshot");
+    w.RawValue(snapshot.c_str(), snapshot.size(), rapidjson::kObjectType);
+  }
   w.EndObject();
   return Position::from_json(sb.GetString());
 }
@@ -56,6 +60,12 @@ std::optional<BinlogPosition> BinlogPosition::from_position(const Position& p, s
   }
   if (auto t = d.FindMember("ts"); t != d.MemberEnd() && t->value.IsInt64()) {
     out.ts = t->value.GetInt64();
+  }
+  if (auto s = d.FindMember("snapshot"); s != d.MemberEnd() && s->value.IsObject()) {
+    rapidjson::StringBuffer sb;
+    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    s->value.Accept(w);
+    out.snapshot.assign(sb.GetString(), sb.GetSize());
   }
   return out;
 }

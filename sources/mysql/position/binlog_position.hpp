@@ -2,7 +2,8 @@
 // offset of the next event, plus the GTID state after the transaction (a MySQL GTID set or a
 // MariaDB GTID list, as text) when the server uses GTIDs. Stored in checkpoints as the JSON
 // {"file":"mysql-bin.000042","pos":1234,"gtids":"...","server_id":1,"ts":1764000000} (ts: the
-// commit time of the last transaction, Unix seconds). Value type; any thread.
+// commit time of the last transaction, Unix seconds), plus "snapshot" while and after tables are
+// copied. Value type; any thread.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,9 @@ struct BinlogPosition {
   std::string gtids;    // empty when GTIDs are not used
   uint32_t server_id = 0;
   int64_t ts = 0;
+  // The initial snapshot's progress (snapshot/snapshot_state.hpp) as a JSON object, kept
+  // verbatim; empty when there is none.
+  std::string snapshot;
 
   Position to_position() const;
   // nullopt and *error when `p` is not a binlog position.

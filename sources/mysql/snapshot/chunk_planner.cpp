@@ -248,6 +248,9 @@ std::string ChunkPlanner::bounds_sql() const {
 void ChunkPlanner::set_bounds(std::span<const std::optional<std::string>> row) {
   started_ = true;
   const KeyType t = key_type(key_[0]);
+  if (row.size() >= 3 && row[2]) {
+    std::from_chars(row[2]->data(), row[2]->data() + row[2]->size(), estimate_);
+  }
   if (row.size() < 3 || !row[0] || !row[1]) {
     empty_ = !resume_;  // no rows now: one chunk without bounds takes whatever comes
   } else if (key_.size() == 1 && t.integer && row[2]) {
@@ -272,6 +275,15 @@ void ChunkPlanner::set_bounds(std::span<const std::optional<std::string>> row) {
     resume_.reset();
     resume(id, std::move(low));
   }
+}
+
+uint64_t ChunkPlanner::estimated_chunks() const {
+  if (even_ && step_ > 0) {
+    const uint64_t span = max_biased_ >= cursor_ ? max_biased_ - cursor_ : 0;
+    return next_id_ + span / step_ + 1;
+  }
+  const uint64_t rows = std::max<uint64_t>(options_.chunk_rows, 1);
+  return std::max<uint64_t>(next_id_, (estimate_ + rows - 1) / rows);
 }
 
 void ChunkPlanner::resume(uint64_t next_id, KeyTuple low) {

@@ -89,6 +89,10 @@ class ChunkPlanner {
   bool evenly_split() const { return even_; }
   // Key values per fixed step (0 unless evenly_split()).
   uint64_t step() const { return step_; }
+  // The table's estimated row count from bounds_sql() (information_schema; 0 when unknown).
+  uint64_t estimated_rows() const { return estimate_; }
+  // Chunks this plan makes in all when evenly split (exact), else an estimate from the row count.
+  uint64_t estimated_chunks() const;
 
   // SELECT <select_list> FROM `db`.`t` WHERE <range of chunk> ORDER BY <key>; the select list
   // holds SQL expressions, one per column (select_expression() of text_values.hpp).
@@ -116,6 +120,7 @@ class ChunkPlanner {
   bool min_after_low_ = false;  // next_sql() asks for MIN(k) > low (repeated key values)
   bool empty_ = false;          // MIN was NULL: one chunk without bounds
   uint64_t step_ = 0;
+  uint64_t estimate_ = 0;
   uint64_t max_biased_ = 0;  // MAX as an order-preserving unsigned value
   uint64_t cursor_ = 0;      // the next chunk's low, biased (fixed steps)
   uint64_t next_id_ = 0;

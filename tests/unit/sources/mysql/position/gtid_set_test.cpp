@@ -61,11 +61,16 @@ TEST_CASE("MariaDB GTID lists keep one GTID per domain", "[mysql][position]") {
 }
 
 TEST_CASE("binlog positions round-trip through the checkpoint JSON", "[mysql][position]") {
-  BinlogPosition p{"mysql-bin.000042", 1234, "0-1-5", 7, 1764000000};
+  BinlogPosition p{"mysql-bin.000042", 1234, "0-1-5", 7, 1764000000, ""};
   std::string err;
   auto back = BinlogPosition::from_position(p.to_position(), &err);
   REQUIRE(back);
   CHECK(*back == p);
+  // The snapshot's progress rides along verbatim.
+  p.snapshot = R"({"tables":{"a.b":{"state":"done","chunks":3}}})";
+  back = BinlogPosition::from_position(p.to_position(), &err);
+  REQUIRE(back);
+  CHECK(back->snapshot == p.snapshot);
   CHECK(p.where() == "mysql-bin.000042:1234");
   CHECK_FALSE(BinlogPosition::from_position(Position::from_json("{\"row\":3}"), &err));
   CHECK(err.find("another source") != std::string::npos);
