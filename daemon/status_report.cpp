@@ -1,8 +1,10 @@
 #include "daemon/status_report.hpp"
 
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -85,6 +87,58 @@ std::string status_json(const StatusInput& in) {
   return std::string(sb.GetString(), sb.GetSize());
 }
 
+namespace {
+
+// The initial snapshot's progress when the position carries one (the mysql source): one line per
+// table that is or was copied.
+void snapshot_lines(const Position& position, std::string& out) {
+  rapidjson::Document d;
+  d.Parse(position.json().c_str(), position.json().size());
+  if (d.HasParseError() || !d.IsObject()) {
+    return;
+  }
+  auto snap = d.FindMember("snapshot");
+  if (snap == d.MemberEnd() || !snap->value.IsObject()) {
+    return;
+  }
+  auto tables = snap->value.FindMember("tables");
+  if (tables == snap->value.MemberEnd() || !tables->value.IsObject()) {
+    return;
+  }
+  auto u64 = [](const rapidjson::Value& o, const char* key) -> unsigned long long {
+    auto it = o.FindMember(key);
+    return it != o.MemberEnd() && it->value.IsUint64() ? it->value.GetUint64() : 0;
+  };
+  std::string lines;
+  for (const auto& t : tables->value.GetObject()) {
+    auto st = t.value.FindMember("state");
+    const std::string state =
+        st != t.value.MemberEnd() && st->value.IsString() ? st->value.GetString() : "";
+    if (state == "streaming" || state.empty()) {
+      continue;
+    }
+    const unsigned long long rows = u64(t.value, "rows");
+    const unsigned long long estimate = u64(t.value, "estimate");
+    const unsigned long long chunks = u64(t.value, "chunks");
+    const unsigned long long total = u64(t.value, "estimated_chunks");
+    char buf[320];
+    if (state == "copying" || state == "waiting") {
+      std::snprintf(buf, sizeof buf, "  %-40s %-8s chunks %llu of ~%llu, rows %llu of ~%llu\n",
+                    t.name.GetString(), state.c_str(), chunks, std::max(total, chunks), rows,
+                    std::max(estimate, rows));
+    } else {
+      std::snprintf(buf, sizeof buf, "  %-40s %-8s chunks %llu, rows %llu\n", t.name.GetString(),
+                    state.c_str(), chunks, rows);
+    }
+    lines += buf;
+  }
+  if (!lines.empty()) {
+    out += "snapshot\n" + lines;
+  }
+}
+
+}  // namespace
+
 std::string status_text(const StatusInput& in) {
   std::string out;
   auto line = [&](const char* key, const std::string& value) {
@@ -108,6 +162,7 @@ std::string status_text(const StatusInput& in) {
   if (r.last_commit_ms > 0) {
     line("source time", rfc3339_ms(r.last_commit_ms));
   }
+  snapshot_lines(r.position, out);
   out += "tables\n";
   for (const auto& [name, c] : r.tables) {
     char buf[256];
