@@ -106,6 +106,7 @@ void Snapshotter::mark_streaming(const TableId& id) {
   if (!e) {
     e = std::make_unique<Entry>();
     e->p.state = CopyState::Streaming;
+    dirty_ = true;
   }
 }
 
@@ -431,6 +432,7 @@ bool Snapshotter::copying() const {
 }
 
 void Snapshotter::update_deciding() {
+  dirty_ = true;
   deciding_ = std::any_of(tables_.begin(), tables_.end(), [](const auto& kv) {
     const CopyState s = kv.second->p.state;
     return s == CopyState::Waiting || s == CopyState::Copying || s == CopyState::Copied;
@@ -502,6 +504,9 @@ const std::vector<size_t>* Snapshotter::key_columns(const TableId& table) const 
 }
 
 std::string Snapshotter::state_json(const LogPoint& at) {
+  if (!dirty_ && !deciding_) {
+    return state_cache_;  // nothing copies, nothing changed: the common case while streaming
+  }
   SnapshotState st;
   for (auto& [id, e] : tables_) {
     if (!at.empty() && (e->p.state == CopyState::Copying || e->p.state == CopyState::Copied)) {
@@ -509,7 +514,9 @@ std::string Snapshotter::state_json(const LogPoint& at) {
     }
     st.tables.emplace(id, e->p);
   }
-  return st.to_json();
+  state_cache_ = st.to_json();
+  dirty_ = false;
+  return state_cache_;
 }
 
 void Snapshotter::report(bool force) {

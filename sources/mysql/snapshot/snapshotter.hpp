@@ -140,6 +140,8 @@ class Snapshotter : public std::enable_shared_from_this<Snapshotter> {
   bool finished_ = false;
   bool deciding_ = false;
   bool started_ = false;
+  bool dirty_ = true;  // progress changed since state_json() last wrote it
+  std::string state_cache_;
   int readers_ = 0;
   asio::steady_timer turn_;   // readers waiting for the planner
   asio::steady_timer space_;  // readers waiting for buffer room
