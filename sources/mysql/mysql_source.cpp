@@ -70,6 +70,8 @@ class MysqlSource : public Source {
     co_await start_stream(co_await connect_source(ctx_.io, s_));
   }
 
+  // Binlog events first, as far as the snapshot lets them go (barrier()); snapshot rows when the
+  // binlog is held or has nothing, so the reader stays caught up with the copy.
   asio::awaitable<PollResult> poll(Emitter& out, uint64_t max_events) override {
     uint64_t emitted = 0;
     moved_ = false;
@@ -81,78 +83,65 @@ class MysqlSource : public Source {
       pending_changes_.clear();
     }
     while (emitted < max_events) {
-      if (snap_copying_) {
-        emitted += snap_->emit(out, max_events - emitted);
-        moved_ = snap_->take_finished() || moved_;
-        snap_->report();
-        snap_copying_ = snap_->copying();
-        if (emitted >= max_events) {
-          break;
-        }
-      }
-      if (!stream_) {
-        if (!snap_copying_) {
-          co_return finish(PollStatus::EndOfInput);
-        }
-        if (emitted > 0 || moved_) {
-          break;
-        }
-        if (!co_await wait_wake()) {
-          co_return finish(PollStatus::Idle);
-        }
-        continue;
-      }
-      if (drain_pos_ >= drain_.size()) {
-        if (stream_->fill.empty()) {
-          if (stream_->error) {
-            co_await recover_stream();
-            continue;
-          }
-          if (emitted > 0 || moved_) {
-            break;
-          }
-          if (!co_await wait_wake() && stream_->fill.empty() && !stream_->error) {
-            co_return finish(PollStatus::Idle);
-          }
-          continue;
-        }
+      if (stream_ && drain_pos_ >= drain_.size() && !stream_->fill.empty()) {
         drain_.swap(stream_->fill);
         stream_->fill.clear();
         drain_pos_ = 0;
         stream_->space_ready.cancel();
       }
-      uint32_t n = 0;
-      std::memcpy(&n, drain_.data() + drain_pos_, 4);
-      const auto* bytes = reinterpret_cast<const uint8_t*>(drain_.data() + drain_pos_ + 4);
-      if (snap_ && held_by_snapshot(bytes, n)) {
-        // The event comes after the point of a chunk whose rows are not all out yet.
-        if (emitted > 0 || moved_) {
-          break;
+      if (stream_ && drain_pos_ < drain_.size()) {
+        uint32_t n = 0;
+        std::memcpy(&n, drain_.data() + drain_pos_, 4);
+        const auto* bytes = reinterpret_cast<const uint8_t*>(drain_.data() + drain_pos_ + 4);
+        if (!held_by_snapshot(bytes, n)) {
+          drain_pos_ += 4 + n;
+          emitted += co_await handle_raw(bytes, n, out);
+          continue;
         }
-        if (!co_await wait_wake()) {
-          co_return finish(PollStatus::Idle);
-        }
+      } else if (stream_ && stream_->error) {
+        co_await recover_stream();
         continue;
       }
-      drain_pos_ += 4 + n;
-      events_ += 1;
-      bytes_ += n;
-      DecodedEvent ev = decoder_.decode(std::span<const uint8_t>(bytes, n));
-      if (const auto* payload = ev.as<binlog::TransactionPayloadEvent>()) {
-        (void)payload;
-        const binlog::EventHeader outer = ev.header;
-        while (auto inner = decoder_.next_payload_event()) {
-          emitted += co_await handle(*inner, &outer, out);
+      if (snap_copying_) {
+        const uint64_t rows = snap_->emit(out, max_events - emitted);
+        emitted += rows;
+        const bool finished = snap_->take_finished();
+        moved_ = moved_ || finished;
+        snap_->report();
+        snap_copying_ = snap_->copying();
+        if (rows > 0 || finished) {
+          continue;
         }
-        continue;
       }
-      emitted += co_await handle(ev, nullptr, out);
+      if (!stream_ && !snap_copying_) {
+        co_return finish(PollStatus::EndOfInput);
+      }
+      if (emitted > 0 || moved_) {
+        break;
+      }
+      if (!co_await wait_wake()) {
+        co_return finish(PollStatus::Idle);
+      }
     }
     mysql_events::events_read(events_, bytes_, rows_);
     events_ = bytes_ = rows_ = 0;
     co_return finish(PollStatus::Progress);
   }
 
+  asio::awaitable<uint64_t> handle_raw(const uint8_t* bytes, uint32_t n, Emitter& out) {
+    events_ += 1;
+    bytes_ += n;
+    DecodedEvent ev = decoder_.decode(std::span<const uint8_t>(bytes, n));
+    if (ev.as<binlog::TransactionPayloadEvent>() != nullptr) {
+      const binlog::EventHeader outer = ev.header;
+      uint64_t emitted = 0;
+      while (auto inner = decoder_.next_payload_event()) {
+        emitted += co_await handle(*inner, &outer, out);
+      }
+      co_return emitted;
+    }
+    co_return co_await handle(ev, nullptr, out);
+  }
   void on_committed(const Position& /*p*/) override {}
 
   asio::awaitable<void> close() override {

@@ -379,6 +379,7 @@ uint64_t Snapshotter::emit(Emitter& out, uint64_t max) {
     finish_chunk(s);
     slots_.pop_front();
     space_.cancel();
+    break;  // the binlog reader may move up to the next chunk's point first
   }
   rows_total_ += n;
   return n;

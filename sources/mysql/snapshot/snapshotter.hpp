@@ -87,8 +87,9 @@ class Snapshotter : public std::enable_shared_from_this<Snapshotter> {
   // Starts the readers (when there is anything to copy).
   void start();
 
-  // Emits rows of the head chunk and of the chunks after it, in order, `max` at most. Rethrows
-  // a reader's failure.
+  // Emits rows of the head chunk as far as they are read, `max` at most, and stops at the end
+  // of the chunk (so the binlog reader can move up to the next chunk's point). Rethrows a
+  // reader's failure.
   uint64_t emit(Emitter& out, uint64_t max);
   // A chunk's rows are partly out: no checkpoint can be placed here.
   bool mid_chunk() const;
