@@ -109,7 +109,10 @@ class MysqlSource : public Source {
         moved_ = moved_ || finished;
         snap_->report();
         snap_copying_ = snap_->copying();
-        if (rows > 0 || finished) {
+        if (finished) {
+          break;  // a chunk ended: a checkpoint may be placed here
+        }
+        if (rows > 0) {
           continue;
         }
       }
