@@ -369,6 +369,18 @@ class MysqlSource : public Source {
     }
     snap_->prune();
     snap_copying_ = snap_->copying();
+    if (snap_copying_) {
+      co_await ensure_side();
+      auto rs = co_await side_->query("SHOW STATUS LIKE 'binlog_snapshot_file'");
+      if (rs.rows.empty()) {
+        throw Error(ErrorKind::Refused,
+                    "the server does not report the binlog position of a consistent snapshot "
+                    "(status binlog_snapshot_file), which the lock-free initial snapshot needs",
+                    side_->options().endpoint(),
+                    "MariaDB and Percona Server have it; for another server copy the tables "
+                    "another way and start with scan.startup.mode: latest-offset");
+      }
+    }
     snap_->start();
   }
 
