@@ -596,7 +596,7 @@ class MysqlSource : public Source {
         }
       }
       for (const SchemaChange& c : changes) {
-        if (snap_ && snap_->key_columns(c.table) != nullptr && snap_->copying()) {
+        if (snap_ && snap_->copy_affected(c.table, snapshot::LogPoint{file_, h.start_pos()})) {
           // Rows copied so far have the old columns: the table is copied again after a restart
           // from the last checkpoint (its shape no longer matches the recorded one).
           throw Error(ErrorKind::Transient,

@@ -215,6 +215,11 @@ asio::awaitable<std::shared_ptr<Snapshotter::Slot>> Snapshotter::next_job(
     try {
       chunk = co_await e.planner->next_chunk(conn);
     } catch (const protocol::ServerError& err) {
+      if (err.code() == 1054 || err.code() == 1146 || err.kind() == ErrorKind::Transient) {
+        throw Error(ErrorKind::Transient,
+                    std::string("the table changed while it was being copied: ") + err.what(),
+                    e.copy.id.str(), "the pipeline restarts from its last checkpoint");
+      }
       throw Error(ErrorKind::Data, std::string("cannot plan the snapshot's chunks: ") + err.what(),
                   e.copy.id.str(), "check that the table exists and the user may SELECT it");
     }
@@ -320,6 +325,14 @@ asio::awaitable<void> Snapshotter::reader(size_t index) {
     } catch (const protocol::ServerError& err) {
       if (err.kind() == ErrorKind::Transient) {
         throw;
+      }
+      if (err.code() == 1054 || err.code() == 1146) {
+        // Unknown column or table: it changed since it was described. A restart from the
+        // checkpoint describes it again (and copies it again when its columns changed).
+        throw Error(ErrorKind::Transient,
+                    std::string("the table changed while it was being copied: ") + err.what(),
+                    slot->table.str() + " chunk " + std::to_string(slot->chunk.id),
+                    "the pipeline restarts from its last checkpoint");
       }
       throw Error(ErrorKind::Data, std::string("cannot read a snapshot chunk: ") + err.what(),
                   slot->table.str() + " chunk " + std::to_string(slot->chunk.id),
@@ -494,6 +507,19 @@ std::string Snapshotter::less_sql(const TableId& table, std::span<const Value> k
   Entry& e = *tables_.at(table);
   const std::vector<Value> bound = decode_key(e, *e.p.passed);
   return e.copy.order.sql_less(key, bound);
+}
+
+bool Snapshotter::copy_affected(const TableId& table, const LogPoint& at) {
+  auto it = tables_.find(table);
+  if (it == tables_.end() || !it->second->has_copy) {
+    return false;
+  }
+  Entry& e = *it->second;
+  if (e.p.state == CopyState::Copying || e.p.state == CopyState::Copied) {
+    pass(e, at);
+  }
+  const CopyState s = e.p.state;
+  return s == CopyState::Waiting || s == CopyState::Copying || s == CopyState::Copied;
 }
 
 const std::vector<size_t>* Snapshotter::key_columns(const TableId& table) const {

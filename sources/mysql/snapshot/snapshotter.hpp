@@ -106,6 +106,9 @@ class Snapshotter : public std::enable_shared_from_this<Snapshotter> {
   Verdict classify(const TableId& table, std::span<const Value> key, const LogPoint& at);
   // For AskServer: a SELECT answering 1 when `key` lies below the copied range's end.
   std::string less_sql(const TableId& table, std::span<const Value> key);
+  // True when a change of `table`'s columns at binlog point `at` meets rows the copy read, or
+  // will read, with the old columns (its copy must start over).
+  bool copy_affected(const TableId& table, const LogPoint& at);
   // The chunk key column indexes of a table being copied (nullptr when it is not).
   const std::vector<size_t>* key_columns(const TableId& table) const;
 
