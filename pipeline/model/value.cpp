@@ -23,43 +23,46 @@ void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
   }
 }
 
-void append_digits(ByteBuffer& out, uint64_t v, int width) {
-  char buf[24];
-  int i = width;
-  while (i > 0) {
-    buf[--i] = static_cast<char>('0' + v % 10);
-    v /= 10;
+// Temporal text is built in a stack buffer and appended once (it is on the hot path of every
+// encoder).
+struct TextBuf {
+  char b[48];
+  size_t n = 0;
+  void put(char c) { b[n++] = c; }
+  void digits(uint64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+      b[n + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+    n += static_cast<size_t>(width);
   }
-  out.append(std::string_view(buf, static_cast<size_t>(width)));
-}
-
-void append_fraction(ByteBuffer& out, uint64_t micros, uint8_t scale) {
-  if (scale == 0) {
-    return;
+  void fraction(uint64_t micros, uint8_t scale) {
+    if (scale == 0) {
+      return;
+    }
+    put('.');
+    uint64_t frac = micros;
+    for (int i = scale; i < 6; ++i) {
+      frac /= 10;
+    }
+    digits(frac, scale);
   }
-  out.push_back('.');
-  uint64_t frac = micros;
-  for (int i = scale; i < 6; ++i) {
-    frac /= 10;
+  void date(int64_t days) {
+    int64_t y = 0;
+    unsigned m = 0;
+    unsigned d = 0;
+    civil_from_days(days, y, m, d);
+    if (y < 0) {
+      put('-');
+      y = -y;
+    }
+    digits(static_cast<uint64_t>(y), y >= 10000 ? 5 : 4);
+    put('-');
+    digits(m, 2);
+    put('-');
+    digits(d, 2);
   }
-  append_digits(out, frac, scale);
-}
-
-void append_date(ByteBuffer& out, int64_t days) {
-  int64_t y = 0;
-  unsigned m = 0;
-  unsigned d = 0;
-  civil_from_days(days, y, m, d);
-  if (y < 0) {
-    out.push_back('-');
-    y = -y;
-  }
-  append_digits(out, static_cast<uint64_t>(y), 4);
-  out.push_back('-');
-  append_digits(out, m, 2);
-  out.push_back('-');
-  append_digits(out, d, 2);
-}
+};
 
 constexpr int64_t kMicrosPerDay = 86'400'000'000;
 
@@ -91,23 +94,24 @@ void append_base64(ByteBuffer& out, std::string_view s) {
 }  // namespace
 
 void append_temporal_text(const Value& v, ByteBuffer& out) {
+  TextBuf t;
   switch (v.kind) {
     case ValueKind::Date:
-      append_date(out, v.i);
-      return;
+      t.date(v.i);
+      break;
     case ValueKind::Time: {
       uint64_t micros = v.i < 0 ? static_cast<uint64_t>(-v.i) : static_cast<uint64_t>(v.i);
       if (v.i < 0) {
-        out.push_back('-');
+        t.put('-');
       }
       const uint64_t secs = micros / 1'000'000;
-      append_digits(out, secs / 3600, secs / 3600 >= 100 ? 3 : 2);
-      out.push_back(':');
-      append_digits(out, (secs / 60) % 60, 2);
-      out.push_back(':');
-      append_digits(out, secs % 60, 2);
-      append_fraction(out, micros % 1'000'000, v.scale);
-      return;
+      t.digits(secs / 3600, secs / 3600 >= 100 ? 3 : 2);
+      t.put(':');
+      t.digits((secs / 60) % 60, 2);
+      t.put(':');
+      t.digits(secs % 60, 2);
+      t.fraction(micros % 1'000'000, v.scale);
+      break;
     }
     case ValueKind::DateTime:
     case ValueKind::Timestamp: {
@@ -117,21 +121,22 @@ void append_temporal_text(const Value& v, ByteBuffer& out) {
         rem += kMicrosPerDay;
         --days;
       }
-      append_date(out, days);
-      out.push_back(' ');
+      t.date(days);
+      t.put(' ');
       const auto r = static_cast<uint64_t>(rem);
       const uint64_t secs = r / 1'000'000;
-      append_digits(out, secs / 3600, 2);
-      out.push_back(':');
-      append_digits(out, (secs / 60) % 60, 2);
-      out.push_back(':');
-      append_digits(out, secs % 60, 2);
-      append_fraction(out, r % 1'000'000, v.scale);
-      return;
+      t.digits(secs / 3600, 2);
+      t.put(':');
+      t.digits((secs / 60) % 60, 2);
+      t.put(':');
+      t.digits(secs % 60, 2);
+      t.fraction(r % 1'000'000, v.scale);
+      break;
     }
     default:
       return;
   }
+  out.append(std::string_view(t.b, t.n));
 }
 
 void append_json_value(const Value& v, ByteBuffer& out) {

@@ -60,6 +60,24 @@ asio::awaitable<const RowView*> QueryCursor::next() {
   WireReader(packet, "result row").fail();
 }
 
+asio::awaitable<std::optional<ByteView>> QueryCursor::next_packet() {
+  if (stream_.finished()) {
+    co_return std::nullopt;
+  }
+  const ByteView packet = co_await conn_.channel().read_packet();
+  switch (stream_.feed_unparsed(packet)) {
+    case ResultStream::Step::NextRow:
+      co_return packet;
+    case ResultStream::Step::End:
+      co_return std::nullopt;
+    case ResultStream::Step::Err:
+      conn_.server_error(packet, what_);
+    default:
+      break;
+  }
+  WireReader(packet, "result row").fail();
+}
+
 asio::awaitable<uint64_t> QueryCursor::drain() {
   uint64_t n = 0;
   while (co_await next() != nullptr) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ class QueryCursor {
   // The next row (its fields view the packet buffer: valid until the next call on this cursor
   // or connection), or nullptr at the end of the result set.
   asio::awaitable<const RowView*> next();
+  // The next row's packet, unparsed (parse_text_row() reads it; valid like next()'s row), or
+  // nullopt at the end of the result set.
+  asio::awaitable<std::optional<ByteView>> next_packet();
   // Reads and discards the remaining rows; returns how many there were.
   asio::awaitable<uint64_t> drain();
 

@@ -72,4 +72,12 @@ ResultStream::Step ResultStream::feed(ByteView packet) {
   WireReader(packet, "packet after the end of a result set").fail();
 }
 
+ResultStream::Step ResultStream::feed_unparsed(ByteView packet) {
+  if (state_ != State::Rows || is_eof(packet) || is_err(packet)) {
+    return feed(packet);
+  }
+  ++rows_;
+  return Step::NextRow;
+}
+
 }  // namespace starcdc::mysql::protocol

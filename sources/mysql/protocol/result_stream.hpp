@@ -36,6 +36,9 @@ class ResultStream {
   // Takes the next packet of the response. Throws Error(Transient) for a malformed packet and
   // Error(Refused) for a LOCAL INFILE request (never asked for).
   Step feed(ByteView packet);
+  // Like feed(), but a row packet is only counted, not parsed (NextRow): the caller keeps the
+  // packet and parses it later with parse_text_row().
+  Step feed_unparsed(ByteView packet);
 
   const std::vector<ColumnDefinition>& columns() const { return columns_; }
   const RowView& row() const { return row_; }

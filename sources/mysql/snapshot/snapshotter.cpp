@@ -11,13 +11,13 @@
 #include "pipeline/common/metrics.hpp"
 #include "sources/mysql/protocol/packets.hpp"
 #include "sources/mysql/protocol/query_cursor.hpp"
+#include "sources/mysql/protocol/result_stream.hpp"
 
 namespace starcdc::mysql::snapshot {
 namespace {
 
 constexpr std::string_view kComponent = "source.mysql";
 constexpr size_t kSlotBytes = 8 << 20;  // rows a reader holds ahead of the pipeline
-constexpr uint32_t kNullField = 0xFFFFFFFF;
 constexpr auto kLogEvery = std::chrono::seconds(10);
 constexpr auto kLineEvery = std::chrono::milliseconds(500);
 
@@ -43,14 +43,16 @@ std::string human(double n) {
 
 }  // namespace
 
-// One chunk being read and emitted: rows as [u32 length or kNullField, bytes] per field.
+// One chunk being read and emitted: row packets as [u32 length, payload]. The reader appends to
+// `fill`; emit() reads `drain` and swaps the two when it is through (no copying, no compaction).
 struct Snapshotter::Slot {
   TableId table;
   Chunk chunk;
   bool started = false;  // `at` is known
   bool complete = false;
   LogPoint at;
-  std::string buf;
+  std::string fill;
+  std::string drain;
   size_t read_pos = 0;
   uint64_t rows_in = 0;   // rows the reader added
   uint64_t rows_out = 0;  // rows emitted
@@ -77,8 +79,6 @@ Snapshotter::Snapshotter(asio::io_context& io, SnapshotOptions options, Connect 
       options_(std::move(options)),
       connect_(std::move(connect)),
       wake_(std::move(wake)),
-      turn_(io),
-      space_(io),
       values_(options_.decoding, arena_),
       tty_(isatty(STDERR_FILENO) != 0) {}
 
@@ -185,12 +185,28 @@ void Snapshotter::start() {
   }
 }
 
+asio::awaitable<void> Snapshotter::idle(asio::steady_timer& mine) {
+  waiting_.push_back(&mine);
+  mine.expires_after(std::chrono::seconds(1));
+  boost::system::error_code ec;
+  co_await mine.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  std::erase(waiting_, &mine);
+}
+
+void Snapshotter::notify_readers() {
+  for (asio::steady_timer* t : waiting_) {
+    t->cancel();
+  }
+}
+
 asio::awaitable<std::shared_ptr<Snapshotter::Slot>> Snapshotter::next_job(
-    protocol::Connection& conn) {
+    protocol::Connection& conn, asio::steady_timer& mine) {
+  // Chunks read ahead of the pipeline: one per reader besides the one going out.
+  while (slots_.size() > static_cast<size_t>(options_.parallelism) && !closing_) {
+    co_await idle(mine);
+  }
   while (planning_ && !closing_) {
-    turn_.expires_after(std::chrono::seconds(1));
-    boost::system::error_code ec;
-    co_await turn_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    co_await idle(mine);
   }
   if (closing_) {
     co_return nullptr;
@@ -200,7 +216,7 @@ asio::awaitable<std::shared_ptr<Snapshotter::Slot>> Snapshotter::next_job(
     Snapshotter* s;
     ~Release() {
       s->planning_ = false;
-      s->turn_.cancel();
+      s->notify_readers();
     }
   } release{this};
   while (!queue_.empty()) {
@@ -244,6 +260,12 @@ asio::awaitable<std::shared_ptr<Snapshotter::Slot>> Snapshotter::next_job(
       }
     }
     auto slot = std::make_shared<Slot>();
+    if (spare_.size() >= 2) {
+      slot->fill = std::move(spare_.back());
+      spare_.pop_back();
+      slot->drain = std::move(spare_.back());
+      spare_.pop_back();
+    }
     slot->table = e.copy.id;
     slot->chunk = std::move(*chunk);
     slots_.push_back(slot);  // from here the binlog reader holds still until `at` is known
@@ -275,6 +297,7 @@ asio::awaitable<std::shared_ptr<Snapshotter::Slot>> Snapshotter::next_job(
 
 asio::awaitable<void> Snapshotter::reader(size_t index) {
   (void)index;
+  asio::steady_timer mine(io_);  // this reader's waits (notify_readers() ends them)
   std::unique_ptr<protocol::Connection> conn = co_await connect_();
   conns_.push_back(conn.get());
   struct Forget {
@@ -286,7 +309,7 @@ asio::awaitable<void> Snapshotter::reader(size_t index) {
   co_await conn->query("SET time_zone = '+00:00', SESSION net_write_timeout = 3600");
   co_await conn->query("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
   for (;;) {
-    std::shared_ptr<Slot> slot = co_await next_job(*conn);
+    std::shared_ptr<Slot> slot = co_await next_job(*conn, mine);
     if (!slot) {
       break;
     }
@@ -296,26 +319,20 @@ asio::awaitable<void> Snapshotter::reader(size_t index) {
     try {
       co_await cursor.start(sql);
       uint64_t since_wake = 0;
-      while (const protocol::RowView* row = co_await cursor.next()) {
-        for (const auto& f : *row) {
-          const uint32_t n = f ? static_cast<uint32_t>(f->size()) : kNullField;
-          char len[4];
-          std::memcpy(len, &n, 4);
-          slot->buf.append(len, 4);
-          if (f) {
-            slot->buf.append(f->data(), f->size());
-          }
-        }
+      while (const std::optional<protocol::ByteView> row = co_await cursor.next_packet()) {
+        const auto n = static_cast<uint32_t>(row->size());
+        char len[4];
+        std::memcpy(len, &n, 4);
+        slot->fill.append(len, 4);
+        slot->fill.append(reinterpret_cast<const char*>(row->data()), row->size());
         ++slot->rows_in;
         if (++since_wake >= options_.fetch_rows) {
           since_wake = 0;
           wake();
         }
-        while (slot->buf.size() - slot->read_pos >= kSlotBytes && !closing_) {
+        while (slot->fill.size() >= kSlotBytes && !closing_) {
           wake();
-          space_.expires_after(std::chrono::seconds(1));
-          boost::system::error_code ec;
-          co_await space_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+          co_await idle(mine);
         }
         if (closing_) {
           co_return;
@@ -361,41 +378,50 @@ uint64_t Snapshotter::emit(Emitter& out, uint64_t max) {
     ce.schema = e.copy.schema;
     ce.commit_ms = s.at_ms;
     row_.resize(columns);
-    while (n < max && s.read_pos < s.buf.size()) {
-      arena_.reset();
-      const char* p = s.buf.data() + s.read_pos;
-      for (size_t i = 0; i < columns; ++i) {
-        uint32_t len = 0;
-        std::memcpy(&len, p, 4);
-        p += 4;
-        if (len == kNullField) {
-          row_[i] = values_.decode(e.copy.map, i, std::nullopt);
-        } else {
-          row_[i] = values_.decode(e.copy.map, i, std::string_view(p, len));
-          p += len;
+    while (n < max) {
+      if (s.read_pos >= s.drain.size()) {
+        if (s.fill.empty()) {
+          break;
         }
+        s.drain.swap(s.fill);
+        s.fill.clear();
+        s.read_pos = 0;
+        notify_readers();
       }
-      s.read_pos = static_cast<size_t>(p - s.buf.data());
+      uint32_t len = 0;
+      std::memcpy(&len, s.drain.data() + s.read_pos, 4);
+      const auto* packet = reinterpret_cast<const uint8_t*>(s.drain.data() + s.read_pos + 4);
+      s.read_pos += 4 + len;
+      protocol::parse_text_row(protocol::ByteView(packet, len), columns, fields_);
+      arena_.reset();
+      for (size_t i = 0; i < columns; ++i) {
+        row_[i] = values_.decode(e.copy.map, i, fields_[i]);
+      }
       ce.after.values = std::span<const Value>(row_.data(), columns);
       out.event(ce);
       ++s.rows_out;
       ++n;
     }
-    if (s.read_pos >= (1 << 20) && s.read_pos * 2 >= s.buf.size()) {
-      s.buf.erase(0, s.read_pos);
-      s.read_pos = 0;
-      space_.cancel();
-    }
-    if (s.read_pos < s.buf.size() || !s.complete) {
+    if (s.read_pos < s.drain.size() || !s.fill.empty() || !s.complete) {
       break;
     }
     finish_chunk(s);
+    recycle(s);
     slots_.pop_front();
-    space_.cancel();
+    notify_readers();
     break;  // the binlog reader may move up to the next chunk's point first
   }
   rows_total_ += n;
   return n;
+}
+
+void Snapshotter::recycle(Slot& s) {
+  for (std::string* b : {&s.fill, &s.drain}) {
+    if (spare_.size() < 8 && b->capacity() > 0 && b->capacity() <= 2 * kSlotBytes) {
+      b->clear();
+      spare_.push_back(std::move(*b));
+    }
+  }
 }
 
 void Snapshotter::finish_chunk(Slot& s) {
@@ -652,8 +678,7 @@ void Snapshotter::report(bool force) {
 
 asio::awaitable<void> Snapshotter::close() {
   closing_ = true;
-  turn_.cancel();
-  space_.cancel();
+  notify_readers();
   for (protocol::Connection* c : conns_) {
     c->close();
   }

@@ -35,6 +35,7 @@
 #include "sources/mysql/binlog/decoder_options.hpp"
 #include "sources/mysql/binlog/table_map.hpp"
 #include "sources/mysql/protocol/connection.hpp"
+#include "sources/mysql/protocol/result_stream.hpp"
 #include "sources/mysql/snapshot/chunk_planner.hpp"
 #include "sources/mysql/snapshot/key_order.hpp"
 #include "sources/mysql/snapshot/snapshot_state.hpp"
@@ -123,8 +124,13 @@ class Snapshotter : public std::enable_shared_from_this<Snapshotter> {
   struct Entry;
 
   asio::awaitable<void> reader(size_t index);
-  asio::awaitable<std::shared_ptr<Slot>> next_job(protocol::Connection& conn);
+  asio::awaitable<std::shared_ptr<Slot>> next_job(protocol::Connection& conn,
+                                                  asio::steady_timer& mine);
+  // Waits up to a second, or until notify_readers().
+  asio::awaitable<void> idle(asio::steady_timer& mine);
+  void notify_readers();
   void finish_chunk(Slot& s);
+  void recycle(Slot& s);
   void pass(Entry& e, const LogPoint& at);
   void update_deciding();
   std::vector<Value> decode_key(Entry& e, const KeyTuple& k);
@@ -147,11 +153,12 @@ class Snapshotter : public std::enable_shared_from_this<Snapshotter> {
   bool dirty_ = true;  // progress changed since state_json() last wrote it
   std::string state_cache_;
   int readers_ = 0;
-  asio::steady_timer turn_;   // readers waiting for the planner
-  asio::steady_timer space_;  // readers waiting for buffer room
+  std::vector<asio::steady_timer*> waiting_;  // readers waiting for the planner or for room
   binlog::Arena arena_;
   TextValueDecoder values_;
   std::vector<Value> row_;
+  protocol::RowView fields_;
+  std::vector<std::string> spare_;  // row buffers of finished chunks, reused
   std::chrono::steady_clock::time_point began_;
   std::chrono::steady_clock::time_point last_log_;
   std::chrono::steady_clock::time_point last_line_;
