@@ -255,8 +255,10 @@ asio::awaitable<std::shared_ptr<Snapshotter::Slot>> Snapshotter::next_job(
       e.rows_at_start = e.p.rows;
       e.last_rate_rows = e.p.rows;
       if (e.p.chunks > 0) {
+        // A named local: GCC 12 ends temporaries in a coroutine's braced list too early.
+        const std::string table = e.copy.id.str();
         log::info(kComponent, "Snapshot resumed.",
-                  {{"table", e.copy.id.str()}, {"chunk", chunk->id}, {"rows", e.p.rows}});
+                  {{"table", table}, {"chunk", chunk->id}, {"rows", e.p.rows}});
       }
     }
     auto slot = std::make_shared<Slot>();
