@@ -47,6 +47,14 @@ struct TextBuf {
     }
     digits(frac, scale);
   }
+  // H:MM:SS (hours at least two digits, three from 100).
+  void clock(uint64_t secs) {
+    digits(secs / 3600, secs / 3600 >= 100 ? 3 : 2);
+    put(':');
+    digits((secs / 60) % 60, 2);
+    put(':');
+    digits(secs % 60, 2);
+  }
   void date(int64_t days) {
     int64_t y = 0;
     unsigned m = 0;
@@ -104,12 +112,7 @@ void append_temporal_text(const Value& v, ByteBuffer& out) {
       if (v.i < 0) {
         t.put('-');
       }
-      const uint64_t secs = micros / 1'000'000;
-      t.digits(secs / 3600, secs / 3600 >= 100 ? 3 : 2);
-      t.put(':');
-      t.digits((secs / 60) % 60, 2);
-      t.put(':');
-      t.digits(secs % 60, 2);
+      t.clock(micros / 1'000'000);
       t.fraction(micros % 1'000'000, v.scale);
       break;
     }
@@ -124,12 +127,7 @@ void append_temporal_text(const Value& v, ByteBuffer& out) {
       t.date(days);
       t.put(' ');
       const auto r = static_cast<uint64_t>(rem);
-      const uint64_t secs = r / 1'000'000;
-      t.digits(secs / 3600, 2);
-      t.put(':');
-      t.digits((secs / 60) % 60, 2);
-      t.put(':');
-      t.digits(secs % 60, 2);
+      t.clock(r / 1'000'000);
       t.fraction(r % 1'000'000, v.scale);
       break;
     }

@@ -7,6 +7,37 @@
 
 namespace starcdc::mysql {
 
+namespace {
+
+std::string table_condition(const TableId& id) {
+  return "TABLE_SCHEMA = " + sql_string_literal(id.database) +
+         " AND TABLE_NAME = " + sql_string_literal(id.table);
+}
+
+}  // namespace
+
+asio::awaitable<std::vector<InfoColumn>> read_info_columns(
+    protocol::Connection& c, const TableId& id,
+    std::vector<std::pair<std::string, std::string>>* charsets) {
+  auto rs = co_await c.query(
+      "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY, CHARACTER_SET_NAME, "
+      "COLLATION_NAME FROM information_schema.COLUMNS WHERE " +
+      table_condition(id) + " ORDER BY ORDINAL_POSITION");
+  std::vector<InfoColumn> out;
+  for (const auto& row : rs.rows) {
+    InfoColumn col;
+    col.name = row[0].value_or("");
+    col.type = row[1].value_or("");
+    col.nullable = row[2].value_or("YES") == "YES";
+    col.key = row[3].value_or("") == "PRI";
+    out.push_back(std::move(col));
+    if (charsets != nullptr) {
+      charsets->emplace_back(row[4].value_or(""), row[5].value_or(""));
+    }
+  }
+  co_return out;
+}
+
 asio::awaitable<std::vector<TableId>> list_captured_tables(protocol::Connection& c,
                                                            TableTracker& tracker) {
   auto rs = co_await c.query(
@@ -27,28 +58,18 @@ asio::awaitable<snapshot::TableCopy> describe_for_copy(protocol::Connection& c, 
                                                        const MysqlSettings& s,
                                                        TableTracker& tracker,
                                                        std::vector<SchemaChange>& changes) {
-  const std::string where = "TABLE_SCHEMA = " + sql_string_literal(id.database) +
-                            " AND TABLE_NAME = " + sql_string_literal(id.table);
-  auto cols = co_await c.query(
-      "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY, CHARACTER_SET_NAME, "
-      "COLLATION_NAME FROM information_schema.COLUMNS WHERE " +
-      where + " ORDER BY ORDINAL_POSITION");
-  auto pk = co_await c.query("SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE " +
-                             where + " AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX");
+  std::vector<std::pair<std::string, std::string>> charsets;
+  const std::vector<InfoColumn> info = co_await read_info_columns(c, id, &charsets);
+  auto pk =
+      co_await c.query("SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE " +
+                       table_condition(id) + " AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX");
   snapshot::TableCopy t;
   t.id = id;
   t.map.database = id.database;
   t.map.table = id.table;
   t.map.present.names = true;
-  std::vector<InfoColumn> info;
   std::vector<snapshot::KeyColumn> columns;
-  std::vector<std::pair<std::string, std::string>> charsets;
-  for (const auto& row : cols.rows) {
-    InfoColumn col;
-    col.name = row[0].value_or("");
-    col.type = row[1].value_or("");
-    col.nullable = row[2].value_or("YES") == "YES";
-    col.key = row[3].value_or("") == "PRI";
+  for (const InfoColumn& col : info) {
     binlog::ColumnDef def;
     try {
       def = snapshot::column_from_information_schema(col.name, col.type);
@@ -62,8 +83,6 @@ asio::awaitable<snapshot::TableCopy> describe_for_copy(protocol::Connection& c, 
     t.map.columns.push_back(std::move(def));
     t.shape += col.name + " " + col.type + (col.nullable ? "" : " not null") + ";";
     columns.push_back({col.name, col.type, col.nullable});
-    charsets.emplace_back(row[4].value_or(""), row[5].value_or(""));
-    info.push_back(std::move(col));
   }
   if (info.empty()) {
     throw Error(ErrorKind::Data, "information_schema lists no columns for the table", id.str(),

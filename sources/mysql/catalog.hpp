@@ -2,6 +2,8 @@
 // the patterns capture, and each one's columns, types, collations and keys. Thread: pipeline.
 #pragma once
 
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "pipeline/common/asio.hpp"
@@ -12,6 +14,12 @@
 #include "sources/mysql/table_tracker.hpp"
 
 namespace starcdc::mysql {
+
+// The columns of `id` in order (empty when the table is gone); with `charsets`, also each one's
+// CHARACTER_SET_NAME and COLLATION_NAME ("" for non-character columns).
+asio::awaitable<std::vector<InfoColumn>> read_info_columns(
+    protocol::Connection& c, const TableId& id,
+    std::vector<std::pair<std::string, std::string>>* charsets);
 
 // The base tables `tracker` captures, as information_schema lists them now.
 asio::awaitable<std::vector<TableId>> list_captured_tables(protocol::Connection& c,

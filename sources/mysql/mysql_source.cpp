@@ -404,21 +404,7 @@ class MysqlSource : public Source {
   // information_schema through a second connection (the dump connection carries only events).
   asio::awaitable<std::vector<InfoColumn>> info_columns(const TableId& id) {
     co_await ensure_side();
-    auto rs = co_await side_->query(
-        "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY FROM information_schema.COLUMNS "
-        "WHERE TABLE_SCHEMA = " +
-        sql_string_literal(id.database) + " AND TABLE_NAME = " + sql_string_literal(id.table) +
-        " ORDER BY ORDINAL_POSITION");
-    std::vector<InfoColumn> out;
-    for (const auto& row : rs.rows) {
-      InfoColumn c;
-      c.name = row[0].value_or("");
-      c.type = row[1].value_or("");
-      c.nullable = row[2].value_or("YES") == "YES";
-      c.key = row[3].value_or("") == "PRI";
-      out.push_back(std::move(c));
-    }
-    co_return out;
+    co_return co_await read_info_columns(*side_, id, nullptr);
   }
 
   void emit_changes(std::vector<SchemaChange>& changes, Emitter& out, const std::string& at) {

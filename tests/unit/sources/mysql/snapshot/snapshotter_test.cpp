@@ -27,6 +27,14 @@ TableCopy copy_of_t() {
   return t;
 }
 
+// A snapshotter that never connects (these tests only ask it questions).
+std::shared_ptr<Snapshotter> offline(asio::io_context& io) {
+  return std::make_shared<Snapshotter>(
+      io, SnapshotOptions{},
+      []() -> asio::awaitable<std::unique_ptr<protocol::Connection>> { co_return nullptr; },
+      nullptr);
+}
+
 // app.t copied in two chunks, [-, 100) at bin.000002:500 and [100, 200) at bin.000002:900; the
 // chunk from 200 is still to read.
 std::shared_ptr<Snapshotter> copying(asio::io_context& io) {
@@ -38,10 +46,7 @@ std::shared_ptr<Snapshotter> copying(asio::io_context& io) {
   p.pending.push_back(PendingChunk{KeyTuple{"100"}, LogPoint{"bin.000002", 500}});
   p.pending.push_back(PendingChunk{KeyTuple{"200"}, LogPoint{"bin.000002", 900}});
   p.shape = "id bigint(20) not null;";
-  auto s = std::make_shared<Snapshotter>(
-      io, SnapshotOptions{},
-      []() -> asio::awaitable<std::unique_ptr<protocol::Connection>> { co_return nullptr; },
-      nullptr);
+  auto s = offline(io);
   s->restore(std::move(st));
   s->add(copy_of_t());
   return s;
@@ -88,10 +93,7 @@ TEST_CASE("a restart keeps the pending chunks the reader had not passed", "[snap
   CHECK(p.passed == KeyTuple{"100"});
   REQUIRE(p.pending.size() == 1);
   CHECK(p.pending[0].at.str() == "bin.000002:900");
-  auto again = std::make_shared<Snapshotter>(
-      io, SnapshotOptions{},
-      []() -> asio::awaitable<std::unique_ptr<protocol::Connection>> { co_return nullptr; },
-      nullptr);
+  auto again = offline(io);
   again->restore(st);
   again->add(copy_of_t());
   CHECK(at(*again, 99, "bin.000002", 700) == Verdict::Emit);
@@ -103,10 +105,7 @@ TEST_CASE("a copied table whose columns changed is copied again", "[snapshot][me
   asio::io_context io;
   auto s = copying(io);
   SnapshotState st = SnapshotState::from_json(s->state_json(LogPoint{"bin.000003", 4}));
-  auto again = std::make_shared<Snapshotter>(
-      io, SnapshotOptions{},
-      []() -> asio::awaitable<std::unique_ptr<protocol::Connection>> { co_return nullptr; },
-      nullptr);
+  auto again = offline(io);
   again->restore(st);
   TableCopy changed = copy_of_t();
   changed.shape += "note varchar(10);";
@@ -125,10 +124,7 @@ TEST_CASE("a finished table takes every change once its last point is passed",
   p.all_read = true;
   p.chunks = 1;
   p.pending.push_back(PendingChunk{std::nullopt, LogPoint{"bin.000002", 500}});
-  auto s = std::make_shared<Snapshotter>(
-      io, SnapshotOptions{},
-      []() -> asio::awaitable<std::unique_ptr<protocol::Connection>> { co_return nullptr; },
-      nullptr);
+  auto s = offline(io);
   s->restore(std::move(st));
   s->add(copy_of_t());
   CHECK_FALSE(s->copying());
