@@ -17,14 +17,16 @@ enum class Format : unsigned char { Json, Text };
 
 struct Field {
   using Value = std::variant<std::string_view, int64_t, uint64_t, double, bool>;
+  // By reference: a text value views the caller's string (a std::string temporary lives until
+  // the end of the log call), never a copy that dies with this constructor.
   template <typename T>
-  Field(std::string_view k, T v) : key(k), value(convert(v)) {}  // NOLINT
+  Field(std::string_view k, const T& v) : key(k), value(convert(v)) {}  // NOLINT
   std::string_view key;
   Value value;
 
  private:
   template <typename T>
-  static Value convert(T v) {
+  static Value convert(const T& v) {
     if constexpr (std::is_same_v<T, bool>) {
       return v;
     } else if constexpr (std::is_floating_point_v<T>) {

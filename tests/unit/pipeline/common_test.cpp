@@ -55,6 +55,16 @@ TEST_CASE("log lines are one JSON object with the contract's fields, secrets red
         "\"table\":\"shop.orders\",\"rows\":18000,\"ms\":87,"
         "\"error\":\"auth failed for password ***\"}");
   CHECK(log::redact("x hunter2-secret y") == "x *** y");
+  // std::string values, named and temporary, longer than any small-string buffer.
+  const std::string table(40, 't');
+  auto field_line = [&](std::string temp) {
+    return log::format_for_test(log::Level::Info, "x", "m.",
+                                {{"a", table}, {"b", temp + std::string(40, 'u')}}, 0);
+  };
+  const std::string logged = field_line(std::string(30, 's'));
+  CHECK(logged.find("\"a\":\"" + table + "\"") != std::string::npos);
+  CHECK(logged.find("\"b\":\"" + std::string(30, 's') + std::string(40, 'u') + "\"") !=
+        std::string::npos);
   log::configure(log::Format::Text, log::Level::Info, "orders");
   CHECK(log::format_for_test(log::Level::Info, "daemon", "Starting.", {{"file", "a b"}},
                              1764000723517) ==
