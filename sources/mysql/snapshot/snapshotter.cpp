@@ -358,6 +358,14 @@ asio::awaitable<void> Snapshotter::reader(size_t index) {
                   "check the table and the user's SELECT privilege");
     }
     slot->complete = true;
+    if (log::enabled(log::Level::Debug)) {
+      const std::string table = slot->table.str();
+      log::debug(kComponent, "Chunk copied.",
+                 {{"table", table},
+                  {"chunk", slot->chunk.id},
+                  {"rows", slot->rows_in},
+                  {"ms", unix_ms() - slot->at_ms}});
+    }
     wake();
   }
   co_await conn->quit();
