@@ -18,7 +18,10 @@ private MariaDB started here:
      the binlog are identical in StarRocks, column types included;
   5. scan.startup.mode snapshot copies and exits 0 by itself (the tables of 3);
   6. scan.binlog.newly-added-table.enabled: a table created while running and a filled table
-     renamed into the captured pattern are both copied.
+     renamed into the captured pattern are both copied;
+  7. scan.newly-added-table.enabled: a table added to `tables` between two runs is copied by the
+     second, the one copied before is not copied again, and `starcdc status` shows both;
+  8. ADD COLUMN on a table while it is being copied: the table is copied again and ends equal.
 """
 
 import argparse
@@ -752,6 +755,74 @@ def tables_created_or_renamed_while_running_are_copied():
         d.kill()
     print(f"     created while running: grow.cap_new {n_new} rows equal; renamed in: "
           f"grow.cap_renamed {n_renamed} rows equal")
+
+
+@case
+def tables_added_to_the_pattern_are_copied_on_restart():
+    """scan.newly-added-table.enabled: a table added to `tables` between two runs is copied by
+    the second one (its rows from before, and changes made while the daemon was down); the
+    table copied before is not copied again. `starcdc status` shows both copies."""
+    DB.execute("CREATE DATABASE added",
+               "CREATE TABLE added.a (id INT PRIMARY KEY, v INT)",
+               "INSERT INTO added.a SELECT seq, seq FROM added.seq_1_to_1000",
+               "CREATE TABLE added.b (id INT PRIMARY KEY, v INT)",
+               "INSERT INTO added.b SELECT seq, seq FROM added.seq_1_to_3000")
+    extra = "  scan.newly-added-table.enabled: true\n"
+    cfg = pipeline("added", "added.a", extra)
+    d = start(cfg)
+    try:
+        wait_equal("added", "a")
+        stop(d)
+    finally:
+        d.kill()
+    DB.execute("INSERT INTO added.b VALUES (5000, 5)", "UPDATE added.b SET v = 0 WHERE id < 10")
+    cfg = pipeline("added", "added.a,added.b", extra)
+    first = len(d.lines())  # the second run logs to the same file
+    d = start(cfg)
+    try:
+        wait_event(d, "Table snapshot finished.", 60, first, table="added.b")
+        DB.execute("UPDATE added.b SET v = 7 WHERE id = 20", "INSERT INTO added.a VALUES (5000, 5)")
+        n = wait_equal("added", "b")
+        wait_equal("added", "a")
+        assert find_event(d, "Table snapshot finished.", first, table="added.a") is None, \
+            "added.a was copied again"
+        stop(d)
+    finally:
+        d.kill()
+    out = subprocess.run([ARGS.binary, "status", "-c", cfg], capture_output=True, text=True,
+                         check=True).stdout
+    assert "snapshot\n" in out and "added.b" in out.split("snapshot\n", 1)[1], out
+    print(f"     added.b (added to the pattern) copied on restart: {n} rows equal")
+
+
+@case
+def a_column_added_during_the_copy_restarts_that_table():
+    """ALTER TABLE ... ADD COLUMN while the table is being copied: the rows copied so far lack
+    the column, so the pipeline restarts from its checkpoint and copies the table again; it ends
+    equal, new column included."""
+    DB.execute("CREATE DATABASE alter_mid",
+               "CREATE TABLE alter_mid.t (id BIGINT PRIMARY KEY, v INT, s VARCHAR(80))",
+               "INSERT INTO alter_mid.t SELECT seq, seq, REPEAT('x', 60) "
+               "FROM alter_mid.seq_1_to_300000")
+    cfg = pipeline("alter_mid", "alter_mid.t", "  scan.incremental.snapshot.chunk.size: 2000\n",
+                   interval="200ms",
+                   sink=EMU.sink_block("  sink.label-prefix: alter_mid\n"
+                                       "  sink.buffer-flush.max-bytes: 256KiB\n"),
+                   pipeline_extra="  buffer.max-bytes: 1MiB\n")
+    d = start(cfg)
+    try:
+        wait_event(d, "Snapshot started.", 30)
+        harness.wait_until(lambda: (snapshot_table_state(cfg, "alter_mid.t") or {})
+                           .get("chunks", 0) > 5, 60, 0.05)
+        DB.execute("ALTER TABLE alter_mid.t ADD COLUMN extra INT NOT NULL DEFAULT 5",
+                   "UPDATE alter_mid.t SET extra = 6 WHERE id % 1000 = 3")
+        wait_event(d, "The table changed while it was being copied; copying it again.", 60,
+                   table="alter_mid.t")
+        n = wait_equal("alter_mid", "t", timeout=120)
+        stop(d)
+    finally:
+        d.kill()
+    print(f"     ADD COLUMN during the copy: copied again, {n} rows equal with the new column")
 
 
 def main():
