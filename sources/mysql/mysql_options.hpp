@@ -55,7 +55,7 @@ struct MysqlSettings {
   uint64_t fetch_size = 1024;
   int snapshot_parallelism = 1;
   std::map<TableId, std::string> chunk_key_columns;  // scan.incremental.snapshot.chunk.key-column
-  double even_upper = 1000.0;
+  double even_upper = 10.0;
   double even_lower = 0.05;
   bool newly_added_tables = false;         // scan.newly-added-table.enabled
   bool binlog_newly_added_tables = false;  // scan.binlog.newly-added-table.enabled
