@@ -53,7 +53,7 @@ struct Chunk {
 
 struct ChunkOptions {
   uint64_t chunk_rows = 8096;  // scan.incremental.snapshot.chunk.size
-  double even_upper = 10.0;  // chunk-key.even-distribution.factor.upper-bound
+  double even_upper = 10.0;    // chunk-key.even-distribution.factor.upper-bound
   double even_lower = 0.05;    // chunk-key.even-distribution.factor.lower-bound
 };
 
