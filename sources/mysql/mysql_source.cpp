@@ -107,8 +107,8 @@ class MysqlSource : public Source {
         emitted += rows;
         const bool finished = snap_->take_finished();
         moved_ = moved_ || finished;
-        snap_->report();
         snap_copying_ = snap_->copying();
+        snap_->report(!snap_copying_);  // the last report says "Snapshot finished."
         if (finished) {
           break;  // a chunk ended: a checkpoint may be placed here
         }

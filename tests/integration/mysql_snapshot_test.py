@@ -804,6 +804,9 @@ def a_column_added_during_the_copy_restarts_that_table():
                "CREATE TABLE alter_mid.t (id BIGINT PRIMARY KEY, v INT, s VARCHAR(80))",
                "INSERT INTO alter_mid.t SELECT seq, seq, REPEAT('x', 60) "
                "FROM alter_mid.seq_1_to_300000")
+    # StarRocks answers each load 20 ms late, so the copy lasts while the ALTER runs.
+    EMU.faults({"kind": "delay", "endpoint": "load", "db": "alter_mid", "delay_ms": 20,
+                "count": -1})
     cfg = pipeline("alter_mid", "alter_mid.t", "  scan.incremental.snapshot.chunk.size: 2000\n",
                    interval="200ms",
                    sink=EMU.sink_block("  sink.label-prefix: alter_mid\n"
@@ -818,6 +821,7 @@ def a_column_added_during_the_copy_restarts_that_table():
                    "UPDATE alter_mid.t SET extra = 6 WHERE id % 1000 = 3")
         wait_event(d, "The table changed while it was being copied; copying it again.", 60,
                    table="alter_mid.t")
+        EMU.clear_faults()
         n = wait_equal("alter_mid", "t", timeout=120)
         stop(d)
     finally:
