@@ -279,11 +279,27 @@ asio::awaitable<void> read_binlog(const Args& args, protocol::Connection& conn) 
 }
 
 asio::awaitable<void> stream_query(const Args& args, protocol::Connection& conn) {
+  // As the snapshot's readers do: rows already received are taken without a coroutine round.
   protocol::QueryCursor cursor(conn);
   co_await cursor.start(args.stream_sql);
+  const size_t columns = cursor.columns().size();
+  protocol::RowView fields;
   uint64_t bytes = 0;
-  while (const protocol::RowView* row = co_await cursor.next()) {
-    for (const auto& f : *row) {
+  for (;;) {
+    protocol::ByteView packet;
+    const auto got = cursor.buffered_packet(&packet);
+    if (got == protocol::QueryCursor::Buffered::End) {
+      break;
+    }
+    if (got == protocol::QueryCursor::Buffered::Wait) {
+      const std::optional<protocol::ByteView> p = co_await cursor.next_packet();
+      if (!p) {
+        break;
+      }
+      packet = *p;
+    }
+    protocol::parse_text_row(packet, columns, fields);
+    for (const auto& f : fields) {
       bytes += f ? f->size() : 0;
     }
   }

@@ -214,6 +214,8 @@ asio::awaitable<ByteView> PacketChannel::read_packet() {
   }
 }
 
+std::optional<ByteView> PacketChannel::buffered_packet() { return impl_->decoder.next(impl_->seq); }
+
 asio::awaitable<void> PacketChannel::write_packet(Bytes payload) {
   Impl& m = *impl_;
   m.out.clear();

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "pipeline/common/asio.hpp"
@@ -39,6 +40,8 @@ class PacketChannel {
 
   // The next packet's payload (reassembled when split), valid until the next read.
   asio::awaitable<ByteView> read_packet();
+  // A packet already received whole, without waiting (nullopt: read_packet() must read).
+  std::optional<ByteView> buffered_packet();
   // Sends `payload` as one packet (split when needed) with the next sequence ids.
   asio::awaitable<void> write_packet(Bytes payload);
 

@@ -78,6 +78,28 @@ asio::awaitable<std::optional<ByteView>> QueryCursor::next_packet() {
   WireReader(packet, "result row").fail();
 }
 
+QueryCursor::Buffered QueryCursor::buffered_packet(ByteView* packet) {
+  if (stream_.finished()) {
+    return Buffered::End;
+  }
+  const std::optional<ByteView> p = conn_.channel().buffered_packet();
+  if (!p) {
+    return Buffered::Wait;
+  }
+  switch (stream_.feed_unparsed(*p)) {
+    case ResultStream::Step::NextRow:
+      *packet = *p;
+      return Buffered::Got;
+    case ResultStream::Step::End:
+      return Buffered::End;
+    case ResultStream::Step::Err:
+      conn_.server_error(*p, what_);
+    default:
+      break;
+  }
+  WireReader(*p, "result row").fail();
+}
+
 asio::awaitable<uint64_t> QueryCursor::drain() {
   uint64_t n = 0;
   while (co_await next() != nullptr) {

@@ -31,6 +31,10 @@ class QueryCursor {
   // The next row's packet, unparsed (parse_text_row() reads it; valid like next()'s row), or
   // nullopt at the end of the result set.
   asio::awaitable<std::optional<ByteView>> next_packet();
+  // next_packet() without waiting, for rows already received: Got (the packet in *packet),
+  // End, or Wait (call next_packet()). Saves a coroutine round per row on a busy stream.
+  enum class Buffered : uint8_t { Got, End, Wait };
+  Buffered buffered_packet(ByteView* packet);
   // Reads and discards the remaining rows; returns how many there were.
   asio::awaitable<uint64_t> drain();
 

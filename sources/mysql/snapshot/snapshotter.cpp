@@ -321,12 +321,24 @@ asio::awaitable<void> Snapshotter::reader(size_t index) {
     try {
       co_await cursor.start(sql);
       uint64_t since_wake = 0;
-      while (const std::optional<protocol::ByteView> row = co_await cursor.next_packet()) {
-        const auto n = static_cast<uint32_t>(row->size());
+      for (;;) {
+        protocol::ByteView row;
+        const auto got = cursor.buffered_packet(&row);
+        if (got == protocol::QueryCursor::Buffered::End) {
+          break;
+        }
+        if (got == protocol::QueryCursor::Buffered::Wait) {
+          const std::optional<protocol::ByteView> p = co_await cursor.next_packet();
+          if (!p) {
+            break;
+          }
+          row = *p;
+        }
+        const auto n = static_cast<uint32_t>(row.size());
         char len[4];
         std::memcpy(len, &n, 4);
         slot->fill.append(len, 4);
-        slot->fill.append(reinterpret_cast<const char*>(row->data()), row->size());
+        slot->fill.append(reinterpret_cast<const char*>(row.data()), row.size());
         ++slot->rows_in;
         if (++since_wake >= options_.fetch_rows) {
           since_wake = 0;
