@@ -59,7 +59,11 @@ OptionSet make_pipeline_options() {
                          "Pipeline name, used in logs, metrics, labels and the state directory. "
                          "Defaults to the file name without extension."));
   s.add(OptionSpec::make("schema.change.behavior", OptionType::Enum,
-                         "What to do with upstream schema changes.")
+                         "What to do with upstream schema changes: exception (stop at the first "
+                         "change of an existing table), evolve and try_evolve (apply every "
+                         "change), lenient (lose nothing: added columns nullable, dropped and "
+                         "renamed columns kept in the sink, TRUNCATE and DROP TABLE not "
+                         "forwarded), ignore (apply none; rows fill the columns the sink has).")
             .one_of({"exception", "evolve", "try_evolve", "lenient", "ignore"})
             .with_default("lenient"));
   s.add(OptionSpec::make("state.dir", OptionType::String,

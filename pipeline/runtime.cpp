@@ -11,6 +11,7 @@
 #include "pipeline/common/metrics.hpp"
 #include "pipeline/handoff_queue.hpp"
 #include "pipeline/stages/route_stage.hpp"
+#include "pipeline/stages/schema_stage.hpp"
 #include "pipeline/stages/table_filter_stage.hpp"
 
 namespace starcdc {
@@ -64,6 +65,7 @@ struct Runtime::Attempt {
   std::unique_ptr<Source> source;
   std::unique_ptr<HandoffQueue> queue;
   std::unique_ptr<Batcher> batcher;
+  std::unique_ptr<SchemaStage> schema;
   std::unique_ptr<RouteStage> route;
   std::unique_ptr<TableFilterStage> filter;
   std::unique_ptr<CheckpointCoordinator> coordinator;
@@ -129,8 +131,24 @@ void Runtime::start_attempt() {
     const auto mode = file_.pipeline.get_string("route-mode") == "FIRST_MATCH"
                           ? RouteMode::FirstMatch
                           : RouteMode::AllMatch;
-    a->route =
-        std::make_unique<RouteStage>(*a->batcher, RouteStage::rules_from(file_.routes), mode);
+    const SchemaBehavior behavior =
+        schema_behavior_from(file_.pipeline.get_string("schema.change.behavior"))
+            .value_or(SchemaBehavior::Lenient);
+    const auto list = [&](const char* key) {
+      return file_.sink.options.has(key) ? file_.sink.options.get_list(key)
+                                         : std::vector<std::string>();
+    };
+    a->schema = std::make_unique<SchemaStage>(
+        *a->batcher, behavior,
+        allowed_schema_changes(behavior, list("include.schema.changes"),
+                               list("exclude.schema.changes"),
+                               file_.sink.options.has("exclude.schema.changes")));
+    if (last_record_) {
+      for (const auto& [table, s] : last_record_->schemas) {
+        a->schema->restore(table, s.version, s.columns, s.primary_key);
+      }
+    }
+    a->route = std::make_unique<RouteStage>(*a->schema, RouteStage::rules_from(file_.routes), mode);
     a->filter =
         std::make_unique<TableFilterStage>(*a->route, patterns(file_.source.options, "tables"),
                                            patterns(file_.source.options, "tables.exclude"));

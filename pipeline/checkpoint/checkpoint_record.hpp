@@ -18,6 +18,15 @@ struct TableCounters {
   uint64_t last_epoch = 0;
 };
 
+// The columns a sink table has as the pipeline last told the sink (after the schema change
+// behaviour), so a restart maps rows onto the same columns and names versions the same way.
+struct SinkSchema {
+  uint32_t version = 0;
+  std::vector<Column> columns;
+  std::vector<uint16_t> primary_key;
+  bool operator==(const SinkSchema&) const = default;
+};
+
 struct CheckpointRecord {
   static constexpr uint32_t kFormatVersion = 1;
 
@@ -30,6 +39,7 @@ struct CheckpointRecord {
   int64_t written_unix_ms = 0;                  // when this record was written
   int64_t last_commit_ms = 0;                   // source commit time of the newest event committed
   std::map<std::string, TableCounters> tables;  // sink table "db.table" → counters
+  std::map<TableId, SinkSchema> schemas;        // sink table → its columns
 };
 
 }  // namespace starcdc

@@ -22,7 +22,11 @@ CheckpointCoordinator::CheckpointCoordinator(SinkCommitter& committer, StateStor
       store_(store),
       queue_(queue),
       pipeline_(std::move(pipeline)),
-      last_(std::move(last)) {}
+      last_(std::move(last)) {
+  if (last_) {
+    schemas_ = last_->schemas;
+  }
+}
 
 std::optional<Position> CheckpointCoordinator::resume_position() const {
   if (!last_ || last_->position.empty()) {
@@ -84,6 +88,14 @@ asio::awaitable<void> CheckpointCoordinator::run() {
       auto& change = std::get<SchemaChange>(item);
       const auto t0 = std::chrono::steady_clock::now();
       co_await committer_.apply(change);
+      if (change.kind == SchemaChangeKind::DropTable) {
+        schemas_.erase(change.table);
+      } else if (change.schema != nullptr) {
+        const TableSchema& s = *change.schema;
+        schemas_[change.table] =
+            SinkSchema{s.version(), std::vector<Column>(s.columns().begin(), s.columns().end()),
+                       std::vector<uint16_t>(s.primary_key().begin(), s.primary_key().end())};
+      }
       checkpoint_events::schema_change_applied(
           change, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
@@ -102,6 +114,7 @@ asio::awaitable<void> CheckpointCoordinator::end_epoch(Barrier barrier) {
   }
   record.pipeline = pipeline_;
   record.previous_position = last_ ? last_->position : Position();
+  record.schemas = schemas_;
   record.epoch = barrier.epoch;
   record.position = barrier.position;
   record.prepared.clear();

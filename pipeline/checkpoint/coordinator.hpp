@@ -48,6 +48,7 @@ class CheckpointCoordinator {
     uint64_t bytes = 0;
   };
   std::map<TableId, EpochTable> epoch_tables_;
+  std::map<TableId, SinkSchema> schemas_;  // as applied to the sink
   uint64_t epoch_rows_ = 0;
 };
 

@@ -147,6 +147,33 @@ std::string StateStore::encode(const CheckpointRecord& r) {
     w.EndObject();
   }
   w.EndObject();
+  w.Key("schemas");
+  w.StartObject();
+  for (const auto& [id, s] : r.schemas) {
+    const std::string name = id.str();
+    w.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
+    w.StartObject();
+    w.Key("version");
+    w.Uint(s.version);
+    w.Key("columns");
+    w.StartArray();
+    for (const Column& c : s.columns) {
+      w.StartArray();
+      w.String(c.name.c_str(), static_cast<rapidjson::SizeType>(c.name.size()));
+      w.String(c.type.c_str(), static_cast<rapidjson::SizeType>(c.type.size()));
+      w.Bool(c.nullable);
+      w.EndArray();
+    }
+    w.EndArray();
+    w.Key("key");
+    w.StartArray();
+    for (const uint16_t k : s.primary_key) {
+      w.Uint(k);
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndObject();
   w.EndObject();
   std::string body(sb.GetString(), sb.GetSize());
   char header[96];
@@ -260,6 +287,36 @@ Result<CheckpointRecord> StateStore::decode(const std::string& bytes, const std:
                            : 0;
       }
       r.tables[m.name.GetString()] = c;
+    }
+  }
+  if (d.HasMember("schemas") && d["schemas"].IsObject()) {
+    for (const auto& m : d["schemas"].GetObject()) {
+      const std::string name = m.name.GetString();
+      const size_t dot = name.find('.');
+      if (dot == std::string::npos || !m.value.IsObject() || !m.value.HasMember("columns") ||
+          !m.value["columns"].IsArray()) {
+        return bad("schemas");
+      }
+      SinkSchema s;
+      s.version = m.value.HasMember("version") && m.value["version"].IsUint()
+                      ? m.value["version"].GetUint()
+                      : 0;
+      for (const auto& c : m.value["columns"].GetArray()) {
+        if (!c.IsArray() || c.Size() != 3 || !c[0].IsString() || !c[1].IsString() ||
+            !c[2].IsBool()) {
+          return bad("schemas[].columns");
+        }
+        s.columns.push_back(Column{c[0].GetString(), c[1].GetString(), c[2].GetBool()});
+      }
+      if (m.value.HasMember("key") && m.value["key"].IsArray()) {
+        for (const auto& k : m.value["key"].GetArray()) {
+          if (!k.IsUint() || k.GetUint() >= s.columns.size()) {
+            return bad("schemas[].key");
+          }
+          s.primary_key.push_back(static_cast<uint16_t>(k.GetUint()));
+        }
+      }
+      r.schemas[TableId{name.substr(0, dot), name.substr(dot + 1)}] = std::move(s);
     }
   }
   return r;

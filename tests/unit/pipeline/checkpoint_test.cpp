@@ -106,6 +106,8 @@ CheckpointRecord sample_record() {
   r.committed = false;
   r.written_unix_ms = 1764000000000;
   r.tables["shop.orders"] = TableCounters{100, 2000, 40};
+  r.schemas[TableId{"shop", "orders"}] =
+      SinkSchema{3, {Column{"id", "bigint", false}, Column{"note", "varchar(20)", true}}, {0}};
   return r;
 }
 
@@ -127,6 +129,7 @@ TEST_CASE("state store round-trips a record", "[checkpoint]") {
   CHECK(loaded->prepared[0].label == "orders-shop_orders-41");
   CHECK(loaded->prepared[0].rows == 18000);
   CHECK(loaded->tables.at("shop.orders").rows == 100);
+  CHECK(loaded->schemas == r.schemas);  // the sink's columns, for the schema stage on restart
   CHECK(StateStore::encode(*loaded) == StateStore::encode(r));
 }
 
