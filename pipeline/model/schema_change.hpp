@@ -30,7 +30,10 @@ struct SchemaChange {
   std::string new_name;                 // RenameColumn
   Column definition;                    // AddColumn, AlterColumnType: the new definition
   std::string after_column;             // AddColumn: insert after this one ("" = last)
-  Position position_before;             // source position right before the change
+  // AddColumn: the column's default as the source reports it (a literal such as 7 or 'abc', or
+  // current_timestamp()); rows that existed before the change take it. Empty: none.
+  std::string default_value;
+  Position position_before;  // source position right before the change
   // False for the CreateTable of a table first seen inside a source transaction: nothing of the
   // table is in flight, so it needs no epoch cut (which must fall between transactions).
   bool barrier = true;

@@ -587,7 +587,50 @@ asio::awaitable<void> TransactionCommitter::add_missing_columns(const TableSchem
   }
 }
 
-asio::awaitable<std::string> TransactionCommitter::add_column(TableId t, Column c) {
+namespace {
+
+// The StarRocks DEFAULT clause for a MySQL/MariaDB COLUMN_DEFAULT: ' DEFAULT "7"', or "" when it
+// is an expression StarRocks cannot take.
+std::string default_clause(const std::string& d, const std::string& mapped_type) {
+  if (d.empty() || d.rfind("b'", 0) == 0 || d.rfind("x'", 0) == 0 || d.rfind("0x", 0) == 0) {
+    return "";  // bit and hex literals: not carried
+  }
+  std::string lower;
+  for (const char ch : d) {
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  }
+  if (lower == "current_timestamp" || lower == "current_timestamp()" || lower == "now()") {
+    return mapped_type.rfind("DATETIME", 0) == 0 ? " DEFAULT CURRENT_TIMESTAMP" : "";
+  }
+  std::string value;
+  if (d.size() >= 2 && d.front() == '\'' && d.back() == '\'') {
+    for (size_t i = 1; i + 1 < d.size(); ++i) {
+      if (d[i] == '\'' && i + 2 < d.size() && d[i + 1] == '\'') {
+        ++i;
+      }
+      value.push_back(d[i]);
+    }
+  } else if (d.find_first_not_of("+-.0123456789eE") == std::string::npos) {
+    value = d;
+  } else if (d.find('(') == std::string::npos) {
+    value = d;  // MySQL's unquoted literal text
+  } else {
+    return "";  // an expression
+  }
+  std::string out = " DEFAULT \"";
+  for (const char ch : value) {
+    if (ch == '"' || ch == '\\') {
+      out.push_back('\\');
+    }
+    out.push_back(ch);
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+asio::awaitable<std::string> TransactionCommitter::add_column(TableId t, Column c,
+                                                              const std::string& default_value) {
   std::string error;
   auto mapped = map_type(c, false, settings_.char_bytes, &error);
   if (!mapped) {
@@ -595,7 +638,7 @@ asio::awaitable<std::string> TransactionCommitter::add_column(TableId t, Column 
   }
   std::string statement = "ALTER TABLE " + quote_identifier(t.database) + "." +
                           quote_identifier(t.table) + " ADD COLUMN " + quote_identifier(c.name) +
-                          " " + mapped->sql + " NULL";
+                          " " + mapped->sql + " NULL" + default_clause(default_value, mapped->sql);
   co_await sql_.execute(statement, "ALTER TABLE " + t.str());
   co_await wait_alter_finished(t);
   co_return statement;
@@ -665,7 +708,7 @@ asio::awaitable<void> TransactionCommitter::apply(SchemaChange change) {
       }
       Column column = change.definition;
       column.name = change.column;
-      statement = co_await add_column(t, std::move(column));
+      statement = co_await add_column(t, std::move(column), change.default_value);
       break;
     }
     case SchemaChangeKind::DropColumn:

@@ -21,7 +21,7 @@ asio::awaitable<std::vector<InfoColumn>> read_info_columns(
     std::vector<std::pair<std::string, std::string>>* charsets) {
   auto rs = co_await c.query(
       "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY, CHARACTER_SET_NAME, "
-      "COLLATION_NAME FROM information_schema.COLUMNS WHERE " +
+      "COLLATION_NAME, COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE " +
       table_condition(id) + " ORDER BY ORDINAL_POSITION");
   std::vector<InfoColumn> out;
   for (const auto& row : rs.rows) {
@@ -30,6 +30,10 @@ asio::awaitable<std::vector<InfoColumn>> read_info_columns(
     col.type = row[1].value_or("");
     col.nullable = row[2].value_or("YES") == "YES";
     col.key = row[3].value_or("") == "PRI";
+    col.default_value = row[6].value_or("");
+    if (col.default_value == "NULL") {
+      col.default_value.clear();  // MariaDB spells "no default" and DEFAULT NULL this way
+    }
     out.push_back(std::move(col));
     if (charsets != nullptr) {
       charsets->emplace_back(row[4].value_or(""), row[5].value_or(""));

@@ -97,7 +97,8 @@ bool TableTracker::mentions(const std::string& sql, const TableId& id) {
 
 const TableSchema* TableTracker::register_version(const TableId& id, std::vector<Column> columns,
                                                   std::vector<uint16_t> key,
-                                                  std::vector<SchemaChange>& out) {
+                                                  std::vector<SchemaChange>& out,
+                                                  const std::vector<InfoColumn>* info) {
   const TableSchema* old = find(id);
   const TableSchema* now = schemas_.add(id, columns, std::move(key));
   tracked_[id] = now;
@@ -139,6 +140,13 @@ const TableSchema* TableTracker::register_version(const TableId& id, std::vector
       ch.column = c.name;
       ch.definition = c;
       ch.after_column = i == 0 ? "" : now->columns()[i - 1].name;
+      if (info != nullptr) {
+        for (const InfoColumn& ic : *info) {
+          if (ic.name == c.name) {
+            ch.default_value = ic.default_value;
+          }
+        }
+      }
       out.push_back(std::move(ch));
     } else if (old->columns()[static_cast<size_t>(before)].type != c.type) {
       SchemaChange ch;
@@ -228,7 +236,7 @@ void TableTracker::refresh(const TableId& id, const std::vector<InfoColumn>& inf
   if (same) {
     return;
   }
-  register_version(id, std::move(columns), std::move(key), changes);
+  register_version(id, std::move(columns), std::move(key), changes, &info);
 }
 
 const TableSchema* TableTracker::adopt(const TableId& id, const std::vector<InfoColumn>& info,

@@ -26,6 +26,9 @@ struct InfoColumn {
   std::string type;  // COLUMN_TYPE, e.g. "int(11) unsigned"
   bool nullable = true;
   bool key = false;  // part of the primary key
+  // COLUMN_DEFAULT: a literal ('abc', 7), an expression (current_timestamp()), or empty for none
+  // (MariaDB's "NULL" included).
+  std::string default_value;
 };
 
 class TableTracker {
@@ -60,8 +63,10 @@ class TableTracker {
   static bool mentions(const std::string& sql, const TableId& id);
 
  private:
+  // `info` (when known) gives added columns their defaults.
   const TableSchema* register_version(const TableId& id, std::vector<Column> columns,
-                                      std::vector<uint16_t> key, std::vector<SchemaChange>& out);
+                                      std::vector<uint16_t> key, std::vector<SchemaChange>& out,
+                                      const std::vector<InfoColumn>* info = nullptr);
 
   SchemaRegistry& schemas_;
   std::vector<config::TablePattern> include_;

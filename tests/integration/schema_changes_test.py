@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""Schema changes under each pipeline.schema.change.behavior, MariaDB → starcdc → StarRocks (the
+emulator), with rows written before, between and after the changes, checked value by value:
+
+  - evolve: StarRocks follows ADD COLUMN, DROP COLUMN and a widening MODIFY COLUMN exactly;
+  - lenient (the default): the added column arrives, the dropped column stays (NULL for later
+    rows), every value of the source's columns lands;
+  - ignore: StarRocks keeps its first columns and every value of them lands;
+  - exception: the first change stops the daemon with the change and the table named;
+  - exclude.schema.changes: drop.column excluded under evolve keeps the column.
+"""
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from emulator import Emulator  # noqa: E402
+from mariadb import MariaDB  # noqa: E402
+from mysql_to_starrocks_test import (diff, pipeline_file, sink_rows, source_rows,  # noqa: E402
+                                     wait_equal)
+
+
+def wait_equal_on(db, emu, database, table, columns, timeout=60):
+    """The source and StarRocks agree on `columns` (the ones StarRocks keeps under ignore)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        want, types = source_rows(db, database, table)
+        want = {k: {c: v for c, v in r.items() if c in columns} for k, r in want.items()}
+        try:
+            got = sink_rows(emu, database, table, types)
+            got = {k: {c: v for c, v in r.items() if c in columns} for k, r in got.items()}
+        except Exception:  # noqa: BLE001 - not there yet
+            got = {}
+        if want == got:
+            return len(want)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{database}.{table} differs on {columns}:\n" + diff(want, got))
+        time.sleep(0.3)
+
+
+def sink_columns(emu, database, table):
+    rows = emu.dump(database, table)
+    return list(rows[0].keys()) if rows else []
+
+
+def run_case(args, db, emu, work, behavior, extra_sink=""):
+    database = f"sc_{behavior}" + ("_x" if extra_sink else "")
+    db.execute(f"CREATE DATABASE {database}",
+               f"CREATE TABLE {database}.t (id INT PRIMARY KEY, a VARCHAR(20) NOT NULL, "
+               "n INT)",
+               f"INSERT INTO {database}.t VALUES (1, 'one', 10), (2, 'two', 20)")
+    cfg = os.path.join(work, database + ".yaml")
+    pipeline_file(cfg, db, emu, database, work, "", tables=f"{database}.\\.*")
+    text = open(cfg).read()
+    text = text.replace("pipeline:\n", f"pipeline:\n  schema.change.behavior: {behavior}\n")
+    if extra_sink:
+        text = text.replace("sink:\n", "sink:\n" + extra_sink, 1)
+    harness.write_pipeline(cfg, text)
+    d = harness.Daemon(args.binary, cfg, os.path.join(work, database + ".log"))
+    try:
+        wait_equal(db, emu, database, "t")
+        db.execute(f"ALTER TABLE {database}.t ADD COLUMN b INT NOT NULL DEFAULT 7",
+                   f"INSERT INTO {database}.t VALUES (3, 'three', 30, 33)",
+                   f"UPDATE {database}.t SET b = 8 WHERE id = 1")
+        if behavior == "exception":
+            rc = d.wait(30)
+            text = "\n".join(d.lines())
+            assert rc != 0 and "add.column" in text and f"{database}.t" in text, (rc, text[-800:])
+            print(f"exception: exit {rc}, the change and the table named")
+            return
+        if behavior == "ignore":
+            wait_equal_on(db, emu, database, "t", ("id", "a", "n"))
+        else:
+            wait_equal(db, emu, database, "t")
+        db.execute(f"ALTER TABLE {database}.t DROP COLUMN n",
+                   f"INSERT INTO {database}.t VALUES (4, 'four', 44)",
+                   f"ALTER TABLE {database}.t MODIFY COLUMN b BIGINT NOT NULL DEFAULT 7",
+                   f"INSERT INTO {database}.t VALUES (5, 'five', 5000000000)",
+                   f"UPDATE {database}.t SET a = 'TWO' WHERE id = 2")
+        if behavior == "ignore":
+            n = wait_equal_on(db, emu, database, "t", ("id", "a"))
+        else:
+            n = wait_equal(db, emu, database, "t")
+        cols = sink_columns(emu, database, "t")
+        rows = {str(r["id"]): r for r in emu.dump(database, "t")}
+        if behavior == "evolve" and not extra_sink:
+            assert cols == ["id", "a", "b"], cols
+        elif behavior in ("lenient",) or extra_sink:
+            assert "n" in cols, cols  # the dropped column stays in StarRocks
+            assert rows["1"]["n"] is not None and rows["4"]["n"] is None, rows
+        elif behavior == "ignore":
+            assert cols == ["id", "a", "n"], cols  # the first columns only
+        print(f"{behavior}{' + exclude drop.column' if extra_sink else ''}: {n} rows equal; "
+              f"StarRocks columns {cols}")
+        d.kill(15)
+        assert d.wait(30) == 0, "\n".join(d.lines()[-5:])
+    finally:
+        d.kill(9)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--emulator", required=True)
+    args = ap.parse_args()
+    random.seed(int(os.environ.get("STARCDC_TEST_SEED", "11")))
+    work = harness.tempdir("starcdc-schema-")
+    db = MariaDB(server_id=1)
+    db.start()
+    emu = Emulator(args.emulator)
+    try:
+        db.create_user("cdc", "cdcpass")
+        for behavior in ("evolve", "lenient", "ignore", "exception"):
+            run_case(args, db, emu, work, behavior)
+        run_case(args, db, emu, work, "evolve",
+                 "  exclude.schema.changes: [drop.column]\n")
+        print("ok")
+    finally:
+        emu.stop()
+        db.stop()
+        shutil.rmtree(emu.dir, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
