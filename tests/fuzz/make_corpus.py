@@ -1,15 +1,18 @@
 #!/usr/bin/python3
-"""Writes the seed corpora of the binlog fuzz targets from captured binlog files.
+"""Writes the seed corpora of the fuzz targets from captured binlog files and DDL corpora.
 
-usage: make_corpus.py OUT_DIR BINLOG_FILE_OR_DIR...
+usage: make_corpus.py OUT_DIR BINLOG_FILE_OR_DIR_OR_DDL_CORPUS...
 
-Creates OUT_DIR/binlog_event, OUT_DIR/binlog_table_map and OUT_DIR/binlog_json (emptied first).
+Creates OUT_DIR/binlog_event, OUT_DIR/binlog_table_map, OUT_DIR/binlog_json and
+OUT_DIR/ddl_parser (emptied first).
 Each binlog file (magic fe 62 69 6e, then v4 events; *.gz decompressed) is split into its
 events. binlog_event gets, per event, the file's FORMAT_DESCRIPTION, the TABLE_MAP a rows event
 refers to, and the event, in the framing of tests/fuzz/binlog_event_fuzz.cpp, plus the start of
 each file as one stream; at most SEEDS_PER_TYPE seeds per file and event type (a capture repeats
 the same event thousands of times). binlog_table_map gets every distinct TABLE_MAP body.
 binlog_json gets a few hand-assembled values (sql-common/json_binary.h, sql/json_diff.cc, WKB).
+ddl_parser gets every statement of the DDL corpus files (*.txt, the format of
+tests/fixtures/ddl/corpus.txt) behind the options byte of tests/fuzz/ddl_parser_fuzz.cpp.
 Missing inputs are skipped, so the corpus is smaller but the run goes on."""
 
 import gzip
@@ -106,8 +109,43 @@ def frame(events):
     return bytes(out)
 
 
+# Options byte of ddl_parser_fuzz per corpus "@mode" word; 8 = no default database.
+DDL_MODES = {"ansi_quotes": 1, "no_backslash_escapes": 2, "real_as_float": 4}
+DDL_NO_DATABASE = 8
+
+
+def ddl_statements(path):
+    """(options byte, statement) of each case of a DDL corpus file: optional @db/@mode lines,
+    the statement up to a "----" line, the expectation up to a blank line; // comments."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    i = 0
+    while i < len(lines):
+        if not lines[i] or lines[i].startswith("//"):
+            i += 1
+            continue
+        options = 0
+        while i < len(lines) and lines[i].startswith("@"):
+            words = lines[i].split()
+            if words[0] == "@db" and len(words) == 1:
+                options |= DDL_NO_DATABASE
+            elif words[0] == "@mode":
+                for w in words[1:]:
+                    options |= DDL_MODES.get(w, 0)
+            i += 1
+        sql = []
+        while i < len(lines) and lines[i] != "----":
+            sql.append(lines[i])
+            i += 1
+        while i < len(lines) and lines[i]:
+            i += 1
+        yield options, "\n".join(sql)
+
+
 def binlog_files(args):
     for a in args:
+        if a.endswith(".txt"):
+            continue
         if os.path.isdir(a):
             for name in sorted(os.listdir(a)):
                 full = os.path.join(a, name)
@@ -127,7 +165,8 @@ def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     out = sys.argv[1]
-    dirs = {t: os.path.join(out, t) for t in ("binlog_event", "binlog_table_map", "binlog_json")}
+    dirs = {t: os.path.join(out, t)
+            for t in ("binlog_event", "binlog_table_map", "binlog_json", "ddl_parser")}
     for d in dirs.values():
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
@@ -171,6 +210,11 @@ def main():
 
     for h in JSON_SEEDS:
         write(dirs["binlog_json"], bytes.fromhex(h.replace(" ", "")))
+
+    for a in sys.argv[2:]:
+        if a.endswith(".txt") and os.path.isfile(a):
+            for options, sql in ddl_statements(a):
+                write(dirs["ddl_parser"], bytes([options]) + sql.encode("utf-8"))
 
     for t, d in dirs.items():
         counts[t] = len(os.listdir(d))
