@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <unordered_map>
 
 #include "pipeline/common/error.hpp"
@@ -13,6 +14,7 @@
 #include "sources/mysql/binlog/table_map.hpp"
 #include "sources/mysql/binlog_pump.hpp"
 #include "sources/mysql/catalog.hpp"
+#include "sources/mysql/ddl_changes.hpp"
 #include "sources/mysql/mysql_events.hpp"
 #include "sources/mysql/mysql_options.hpp"
 #include "sources/mysql/position/gtid_set.hpp"
@@ -575,11 +577,19 @@ class MysqlSource : public Source {
     // DDL (binlog_format=ROW logs DML as rows): tracked tables it may concern are read again
     // from information_schema, and their changes go out at this boundary.
     if (!in_txn_ && s_.schema_change_enabled) {
+      const std::vector<TableId> tracked = tracker_.tracked();
+      const std::optional<ddl::Statement> stmt =
+          parse_ddl(q.sql, q.database, q.status.sql_mode, tracked, where(h));
       std::vector<SchemaChange> changes;
-      for (const TableId& id : tracker_.tracked()) {
+      std::map<TableId, const TableSchema*> before;
+      for (const TableId& id : tracked) {
         if (TableTracker::mentions(std::string(q.sql), id)) {
+          before[id] = tracker_.find(id);
           tracker_.refresh(id, co_await info_columns(id), changes);
         }
+      }
+      if (stmt) {
+        apply_statement(*stmt, before, tracker_, changes);
       }
       for (const SchemaChange& c : changes) {
         if (snap_ && snap_->copy_affected(c.table, snapshot::LogPoint{file_, h.start_pos()})) {

@@ -58,6 +58,8 @@ class TableTracker {
                            std::vector<SchemaChange>& changes);
 
   const TableSchema* find(const TableId& id) const;
+  // The table was dropped: a table created later under the name is new (CreateTable).
+  void forget(const TableId& id) { tracked_.erase(id); }
   std::vector<TableId> tracked() const;
   // True when `sql` (a DDL statement) may concern tracked table `id` (its name appears in it).
   static bool mentions(const std::string& sql, const TableId& id);

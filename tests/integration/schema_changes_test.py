@@ -7,7 +7,10 @@ emulator), with rows written before, between and after the changes, checked valu
     rows), every value of the source's columns lands;
   - ignore: StarRocks keeps its first columns and every value of them lands;
   - exception: the first change stops the daemon with the change and the table named;
-  - exclude.schema.changes: drop.column excluded under evolve keeps the column.
+  - exclude.schema.changes: drop.column excluded under evolve keeps the column;
+  - the DDL kinds the parser tells apart: RENAME COLUMN and CHANGE (rename + retype) keep the
+    values under evolve; TRUNCATE and DROP TABLE reach StarRocks under evolve and do not under
+    lenient, where a renamed column also stays beside the new one.
 """
 
 import argparse
@@ -103,6 +106,65 @@ def run_case(args, db, emu, work, behavior, extra_sink=""):
         d.kill(9)
 
 
+def table_exists(emu, database, table):
+    try:
+        emu.dump(database, table)
+        return True
+    except Exception:  # noqa: BLE001 - the emulator answers 404 for a missing table
+        return False
+
+
+def ddl_kinds(args, db, emu, work, behavior):
+    database = f"ddl_{behavior}"
+    db.execute(f"CREATE DATABASE {database}",
+               f"CREATE TABLE {database}.t (id INT PRIMARY KEY, a VARCHAR(20), n INT)",
+               f"INSERT INTO {database}.t VALUES (1, 'one', 10), (2, 'two', 20)",
+               f"CREATE TABLE {database}.gone (id INT PRIMARY KEY)",
+               f"INSERT INTO {database}.gone VALUES (1)")
+    cfg = os.path.join(work, database + ".yaml")
+    pipeline_file(cfg, db, emu, database, work, "", tables=f"{database}.\\.*")
+    text = open(cfg).read().replace("pipeline:\n",
+                                    f"pipeline:\n  schema.change.behavior: {behavior}\n")
+    harness.write_pipeline(cfg, text)
+    d = harness.Daemon(args.binary, cfg, os.path.join(work, database + ".log"))
+    try:
+        wait_equal(db, emu, database, "t")
+        wait_equal(db, emu, database, "gone")
+        db.execute(f"ALTER TABLE {database}.t RENAME COLUMN a TO a2",
+                   f"UPDATE {database}.t SET a2 = 'TWO' WHERE id = 2",
+                   f"ALTER TABLE {database}.t CHANGE COLUMN n n2 BIGINT",
+                   f"INSERT INTO {database}.t VALUES (3, 'three', 3000000000)")
+        if behavior == "evolve":
+            n = wait_equal(db, emu, database, "t")
+            cols = sink_columns(emu, database, "t")
+            assert cols == ["id", "a2", "n2"], cols
+            db.execute(f"TRUNCATE TABLE {database}.t",
+                       f"INSERT INTO {database}.t VALUES (9, 'nine', 9)",
+                       f"DROP TABLE {database}.gone")
+            wait_equal(db, emu, database, "t")
+            assert harness.wait_until(lambda: not table_exists(emu, database, "gone"), 30, 0.2)
+            print(f"evolve: RENAME and CHANGE kept {n} rows' values under the new names; "
+                  "TRUNCATE and DROP TABLE reached StarRocks")
+        else:
+            wait_equal_on(db, emu, database, "t", ("id",))
+            assert harness.wait_until(
+                lambda: {str(r["id"]): r.get("a2") for r in emu.dump(database, "t")}.get("2")
+                == "TWO", 30, 0.2)
+            rows = {str(r["id"]): r for r in emu.dump(database, "t")}
+            assert rows["1"]["a"] == "one" and str(rows["3"]["n2"]) == "3000000000", rows
+            db.execute(f"TRUNCATE TABLE {database}.t", f"DROP TABLE {database}.gone",
+                       f"INSERT INTO {database}.t VALUES (9, 'nine', 9)")
+            assert harness.wait_until(lambda: any(str(r["id"]) == "9" for r in
+                                                  emu.dump(database, "t")), 30, 0.2)
+            assert len(emu.dump(database, "t")) == 4 and table_exists(emu, database, "gone")
+            print("lenient: renamed columns kept beside the new ones "
+                  f"({sink_columns(emu, database, 't')}); TRUNCATE and DROP TABLE not forwarded")
+        d.kill(15)
+        assert d.wait(30) == 0, "\n".join(d.lines()[-5:])
+    finally:
+        d.kill(9)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
@@ -119,6 +181,8 @@ def main():
             run_case(args, db, emu, work, behavior)
         run_case(args, db, emu, work, "evolve",
                  "  exclude.schema.changes: [drop.column]\n")
+        ddl_kinds(args, db, emu, work, "evolve")
+        ddl_kinds(args, db, emu, work, "lenient")
         print("ok")
     finally:
         emu.stop()
