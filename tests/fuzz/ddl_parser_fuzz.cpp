@@ -1,6 +1,7 @@
 // libFuzzer target: arbitrary bytes as the SQL of a QUERY event through ddl::parse, then
-// describe() of what it returned. A statement the parser cannot read must end in Error(Data);
-// parsing the same text twice must give the same Statement.
+// describe() of what it returned, and ddl::named_tables (which never throws). A statement the
+// parser cannot read must end in Error(Data); parsing the same text twice must give the same
+// Statement; a statement about tables names at least one.
 //
 // Input layout (tests/fuzz/make_corpus.py writes seeds in it from tests/fixtures/ddl/corpus.txt):
 //   byte 0   bit 0 ANSI_QUOTES, bit 1 NO_BACKSLASH_ESCAPES, bit 2 REAL_AS_FLOAT, bit 3 no
@@ -30,7 +31,11 @@ void run(const uint8_t* data, size_t size) {
   // A copy of exactly the bytes given, so a read past them is a heap overflow ASan reports.
   const std::vector<char> sql(data + 1, data + size);
   const std::string_view text(sql.data(), sql.size());
+  const std::vector<TableId> named = named_tables(text, db, mode);
   const Statement s = parse(text, db, mode);
+  if (s.kind != Kind::Irrelevant && named.empty()) {
+    throw Error(ErrorKind::Internal, "a table statement names no table");
+  }
   const std::string described = describe(s);
   if (described.empty() || !(parse(text, db, mode) == s)) {
     throw Error(ErrorKind::Internal, "parse is not deterministic");

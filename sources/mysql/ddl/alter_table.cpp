@@ -30,7 +30,7 @@ Statement StatementParser::alter() {
   Statement s;
   s.kind = Kind::AlterTable;
   s.if_exists = p_.accept_if_exists();
-  s.table = p_.table_name();
+  s.table = table();
   wait_option();
   while (!p_.at_end()) {
     alter_spec(s);
@@ -95,7 +95,7 @@ void StatementParser::alter_spec(Statement& s) {
     op.partitions.push_back(p_.name("a partition name"));
     p_.expect("WITH");
     p_.expect("TABLE");
-    op.new_table = p_.table_name();
+    op.new_table = table();
     s.ops.push_back(std::move(op));
     p_.skip_item();  // WITH | WITHOUT VALIDATION
   } else if (p_.accept("ORDER", "BY")) {
@@ -230,7 +230,7 @@ void StatementParser::alter_rename(Statement& s) {
     p_.accept_symbol("=");
   }
   AlterOp op = op_of(OpKind::RenameTable);
-  op.new_table = p_.table_name();
+  op.new_table = table();
   s.renames.emplace_back(s.table, op.new_table);
   s.ops.push_back(std::move(op));
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "pipeline/common/error.hpp"
 #include "sources/mysql/ddl/column_definition.hpp"
 #include "sources/mysql/ddl/statement_parser.hpp"
 
@@ -41,7 +42,7 @@ Statement StatementParser::create() {
     return Statement{};  // CREATE VIEW, INDEX, DATABASE, USER, SEQUENCE, ...
   }
   s.if_not_exists = p_.accept_if_not_exists();
-  s.table = p_.table_name();
+  s.table = table();
   // CREATE TABLE t LIKE s, CREATE TABLE t (LIKE s)
   const bool parenthesized_like = p_.is_symbol("(") && p_.is_word("LIKE", 1);
   if (parenthesized_like) {
@@ -49,7 +50,7 @@ Statement StatementParser::create() {
   }
   if (p_.accept("LIKE")) {
     s.kind = Kind::CreateTableLike;
-    s.like = p_.table_name();
+    s.like = table();
     if (parenthesized_like) {
       p_.expect_symbol(")");
     }
@@ -170,10 +171,10 @@ Statement StatementParser::rename() {
   s.kind = Kind::RenameTables;
   s.if_exists = p_.accept_if_exists();
   do {
-    TableId from = p_.table_name();
+    TableId from = table();
     wait_option();
     p_.expect("TO");
-    TableId to = p_.table_name();
+    TableId to = table();
     s.renames.emplace_back(std::move(from), std::move(to));
   } while (p_.accept_symbol(","));
   expect_end("RENAME TABLE");
@@ -184,7 +185,7 @@ Statement StatementParser::truncate() {
   Statement s;
   s.kind = Kind::TruncateTable;
   p_.accept("TABLE");
-  s.table = p_.table_name();
+  s.table = table();
   wait_option();
   expect_end("TRUNCATE TABLE");
   return s;
@@ -197,7 +198,7 @@ Statement StatementParser::drop() {
     s.kind = Kind::DropTables;
     s.if_exists = p_.accept_if_exists();
     do {
-      s.dropped.push_back(p_.table_name());
+      s.dropped.push_back(table());
     } while (p_.accept_symbol(","));
     wait_option();
     if (!p_.accept("RESTRICT")) {
@@ -216,18 +217,23 @@ Statement StatementParser::drop() {
   const bool if_exists = p_.accept_if_exists();
   const std::string index = p_.name("an index name");
   p_.expect("ON");
-  const TableId table = p_.table_name();
+  const TableId target = table();
   if (!iequals(index, "PRIMARY")) {
     return Statement{};
   }
   s.kind = Kind::AlterTable;
-  s.table = table;
+  s.table = target;
   AlterOp op;
   op.kind = OpKind::DropPrimaryKey;
   op.if_exists = if_exists;
   s.ops.push_back(std::move(op));
   p_.skip_rest();  // ALGORITHM=..., LOCK=...
   return s;
+}
+
+TableId StatementParser::table() {
+  named_.push_back(p_.table_name());
+  return named_.back();
 }
 
 void StatementParser::wait_option() {
@@ -246,6 +252,19 @@ void StatementParser::expect_end(std::string_view after) {
 
 Statement parse(std::string_view sql, std::string_view default_db, const SqlMode& mode) {
   return StatementParser(sql, default_db, mode).parse();
+}
+
+std::vector<TableId> named_tables(std::string_view sql, std::string_view default_db,
+                                  const SqlMode& mode) {
+  StatementParser parser(sql, default_db, mode);
+  try {
+    if (parser.parse().kind == Kind::Irrelevant) {
+      return {};
+    }
+  } catch (const Error&) {
+    // what was read before the error is the answer
+  }
+  return parser.named();
 }
 
 std::optional<std::string> shadow_table_origin(std::string_view table) {

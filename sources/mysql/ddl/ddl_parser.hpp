@@ -167,6 +167,14 @@ struct Statement {
 // the statement and the binlog position.
 Statement parse(std::string_view sql, std::string_view default_db, const SqlMode& mode = {});
 
+// The tables a CREATE/ALTER/RENAME/TRUNCATE/DROP TABLE statement names at its own level (the
+// table created, altered, truncated; LIKE's source; both sides of each rename; each dropped
+// table; not the parents of foreign keys), in order, as far as they can be read: whether a
+// statement parse() rejects concerns a captured table. Empty for an irrelevant statement, or
+// when not even the first name can be read. Never throws.
+std::vector<TableId> named_tables(std::string_view sql, std::string_view default_db,
+                                  const SqlMode& mode = {});
+
 // The table an online schema change tool copies into or out of, for one of its helper tables:
 // gh-ost's _t_gho (the copy), _t_ghc (its changelog) and _t_del (the old table after the swap),
 // pt-online-schema-change's _t_new and _t_old (one leading underscore is taken off: "__t_new",

@@ -3,7 +3,9 @@
 // TABLE). Thread: any (one per statement).
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "sources/mysql/ddl/ddl_parser.hpp"
 #include "sources/mysql/ddl/parser.hpp"
@@ -16,8 +18,12 @@ class StatementParser {
       : p_(sql, default_db, mode) {}
 
   Statement parse();
+  // The tables named so far at the statement's level (not REFERENCES), in order.
+  const std::vector<TableId>& named() const { return named_; }
 
  private:
+  // A table name at the statement's level: recorded in named_.
+  TableId table();
   Statement create();
   // The definitions between the parentheses of CREATE TABLE (or ALTER TABLE ADD (...)): columns
   // and the primary key; other keys, checks, foreign keys and periods are skipped. At '('.
@@ -45,6 +51,7 @@ class StatementParser {
   std::vector<std::string> partition_names();
 
   Parser p_;
+  std::vector<TableId> named_;
 };
 
 }  // namespace starcdc::mysql::ddl

@@ -283,4 +283,18 @@ TEST_CASE("inline primary keys become key ops in ALTER TABLE", "[mysql][ddl]") {
   CHECK(s.ops[1].key_columns == std::vector<std::string>{"id"});
 }
 
+TEST_CASE("the tables a statement names are known even when it cannot be parsed", "[mysql][ddl]") {
+  using Tables = std::vector<TableId>;
+  CHECK(named_tables("ALTER TABLE shop.t ADD COLUMN c frobnicator", "db") == Tables{{"shop", "t"}});
+  CHECK(named_tables("RENAME TABLE a TO b, c", "db") ==
+        Tables{{"db", "a"}, {"db", "b"}, {"db", "c"}});
+  CHECK(named_tables("DROP TABLE a, `b", "db") == Tables{{"db", "a"}});
+  CHECK(named_tables("CREATE TABLE c (p int REFERENCES parent (id), q)", "db") ==
+        Tables{{"db", "c"}});
+  CHECK(named_tables("CREATE TABLE t2 LIKE t1", "db") == Tables{{"db", "t2"}, {"db", "t1"}});
+  CHECK(named_tables("ALTER TABLE `unterminated", "db").empty());
+  CHECK(named_tables("INSERT INTO t VALUES (1)", "db").empty());
+  CHECK(named_tables("DROP INDEX i ON t", "db").empty());
+}
+
 }  // namespace starcdc::mysql::ddl
