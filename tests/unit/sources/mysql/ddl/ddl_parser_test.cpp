@@ -221,6 +221,14 @@ TEST_CASE("executable comments are read as SQL, plain comments and hints are not
   CHECK(parse("CREATE TABLE t (a int DEFAULT --1) --", "shop").columns[0].default_value == "1");
 }
 
+TEST_CASE("Windows line ends and tabs are blanks, also after a -- comment", "[mysql][ddl]") {
+  const Statement s =
+      parse("ALTER TABLE t\r\n\tADD COLUMN c int -- note\r\n\t, DROP d #x\r\n", "db");
+  REQUIRE(s.ops.size() == 2);
+  CHECK(s.ops[0].column.type == "int");
+  CHECK(s.ops[1].column.name == "d");
+}
+
 TEST_CASE("names: quoted, double-quoted, ANSI_QUOTES, case kept, keywords in any case",
           "[mysql][ddl]") {
   const Statement s = parse("cReAtE TaBlE `My``Db`.\"Tbl\" (`A b` INT, \"c\"\"d\" int)", "x");
