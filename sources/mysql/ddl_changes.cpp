@@ -54,7 +54,185 @@ void rename(const TableId& table, const std::string& old_name, const std::string
   }
 }
 
+Column column_of(const ddl::ColumnSpec& c) { return Column{c.name, c.type, c.nullable}; }
+
+std::string default_of(const ddl::ColumnSpec& c) {
+  switch (c.default_kind) {
+    case ddl::DefaultKind::String: {
+      std::string out = "'";
+      for (const char ch : c.default_value) {
+        out.push_back(ch);
+        if (ch == '\'') {
+          out.push_back('\'');
+        }
+      }
+      return out + "'";
+    }
+    case ddl::DefaultKind::Number:
+    case ddl::DefaultKind::Expression:
+      return c.default_value;
+    default:
+      return "";
+  }
+}
+
+int column_index(const std::vector<Column>& cols, const std::string& name) {
+  for (size_t i = 0; i < cols.size(); ++i) {
+    // Column names are case-insensitive in MySQL and MariaDB.
+    if (cols[i].name.size() == name.size() &&
+        std::equal(name.begin(), name.end(), cols[i].name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+// Places `col` per `pos` (FIRST, AFTER x, or where `keep_at` says; -1 = last).
+bool place(std::vector<Column>& cols, Column col, const ddl::Position& pos, int keep_at) {
+  int at = keep_at < 0 ? static_cast<int>(cols.size()) : keep_at;
+  if (pos.kind == ddl::Position::Kind::First) {
+    at = 0;
+  } else if (pos.kind == ddl::Position::Kind::After) {
+    const int after = column_index(cols, pos.after);
+    if (after < 0) {
+      return false;
+    }
+    at = after + 1;
+  }
+  cols.insert(cols.begin() + std::min<int>(at, static_cast<int>(cols.size())), std::move(col));
+  return true;
+}
+
 }  // namespace
+
+std::optional<ColumnsAfter> columns_after(const ddl::Statement& stmt, const TableId& table,
+                                          const TableTracker& tracker) {
+  using ddl::Kind;
+  using ddl::OpKind;
+  ColumnsAfter out;
+  if (stmt.kind == Kind::CreateTable && same_table(stmt.table, table)) {
+    for (const ddl::ColumnSpec& c : stmt.columns) {
+      if (c.invisible || c.generated == ddl::Generated::RowStart ||
+          c.generated == ddl::Generated::RowEnd) {
+        return std::nullopt;  // hidden columns: let the server say what the binlog carries
+      }
+      out.columns.push_back(column_of(c));
+    }
+    out.primary_key = stmt.primary_key;
+    return out;
+  }
+  if (stmt.kind == Kind::CreateTableLike && same_table(stmt.table, table)) {
+    const TableSchema* like = tracker.find(stmt.like);
+    if (like == nullptr) {
+      return std::nullopt;
+    }
+    out.columns.assign(like->columns().begin(), like->columns().end());
+    for (const uint16_t k : like->primary_key()) {
+      out.primary_key.push_back(like->columns()[k].name);
+    }
+    return out;
+  }
+  const TableSchema* now = tracker.find(table);
+  if (stmt.kind != Kind::AlterTable || !same_table(stmt.table, table) || now == nullptr) {
+    return std::nullopt;
+  }
+  std::vector<Column> cols(now->columns().begin(), now->columns().end());
+  for (const uint16_t k : now->primary_key()) {
+    out.primary_key.push_back(now->columns()[k].name);
+  }
+  for (const ddl::AlterOp& op : stmt.ops) {
+    switch (op.kind) {
+      case OpKind::AddColumn:
+        if (op.column.invisible || op.column.generated != ddl::Generated::No) {
+          return std::nullopt;
+        }
+        if (column_index(cols, op.column.name) >= 0) {
+          if (op.if_not_exists) {
+            break;
+          }
+          return std::nullopt;
+        }
+        if (!place(cols, column_of(op.column), op.position, -1)) {
+          return std::nullopt;
+        }
+        out.defaults[op.column.name] = default_of(op.column);
+        if (op.column.primary_key) {
+          out.primary_key.push_back(op.column.name);
+        }
+        break;
+      case OpKind::DropColumn: {
+        const int i = column_index(cols, op.column.name);
+        if (i < 0) {
+          if (op.if_exists) {
+            break;
+          }
+          return std::nullopt;
+        }
+        cols.erase(cols.begin() + i);
+        std::erase(out.primary_key, op.column.name);
+        break;
+      }
+      case OpKind::ModifyColumn:
+      case OpKind::ChangeColumn: {
+        const std::string& old = op.kind == OpKind::ModifyColumn ? op.column.name : op.old_name;
+        const int i = column_index(cols, old);
+        if (i < 0 || op.column.generated != ddl::Generated::No) {
+          if (i < 0 && op.if_exists) {
+            break;
+          }
+          return std::nullopt;
+        }
+        const std::string old_name = cols[static_cast<size_t>(i)].name;
+        cols.erase(cols.begin() + i);
+        if (!place(cols, column_of(op.column), op.position, i)) {
+          return std::nullopt;
+        }
+        for (auto& k : out.primary_key) {
+          if (k == old_name) {
+            k = op.column.name;
+          }
+        }
+        break;
+      }
+      case OpKind::RenameColumn: {
+        const int i = column_index(cols, op.old_name);
+        if (i < 0) {
+          return std::nullopt;
+        }
+        for (auto& k : out.primary_key) {
+          if (k == cols[static_cast<size_t>(i)].name) {
+            k = op.column.name;
+          }
+        }
+        cols[static_cast<size_t>(i)].name = op.column.name;
+        break;
+      }
+      case OpKind::AddPrimaryKey:
+        out.primary_key = op.key_columns;
+        for (const auto& k : op.key_columns) {
+          const int i = column_index(cols, k);
+          if (i >= 0) {
+            cols[static_cast<size_t>(i)].nullable = false;
+          }
+        }
+        break;
+      case OpKind::DropPrimaryKey:
+        out.primary_key.clear();
+        break;
+      case OpKind::AlterColumnDefault:
+      case OpKind::TruncatePartition:
+      case OpKind::ExchangePartition:
+        break;
+      default:
+        return std::nullopt;  // table renames, charset conversion, system versioning
+    }
+  }
+  out.columns = std::move(cols);
+  return out;
+}
 
 std::optional<ddl::Statement> parse_ddl(std::string_view sql, std::string_view database,
                                         std::optional<uint64_t> sql_mode,

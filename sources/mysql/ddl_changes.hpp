@@ -24,6 +24,19 @@ std::optional<ddl::Statement> parse_ddl(std::string_view sql, std::string_view d
                                         const std::vector<TableId>& tracked,
                                         const std::string& where);
 
+// The columns and key of `table` after `stmt` (CREATE TABLE, CREATE TABLE ... LIKE a tracked
+// table, or ALTER TABLE of a tracked one), computed from the statement alone: the schema as of
+// this point of the binlog, whatever the server's information_schema says now. nullopt when the
+// statement does not tell (CREATE TABLE ... SELECT, an ALTER the applier does not model): the
+// caller reads information_schema instead. `defaults` receives added columns' defaults.
+struct ColumnsAfter {
+  std::vector<Column> columns;
+  std::vector<std::string> primary_key;
+  std::map<std::string, std::string> defaults;  // column → SchemaChange::default_value
+};
+std::optional<ColumnsAfter> columns_after(const ddl::Statement& stmt, const TableId& table,
+                                          const TableTracker& tracker);
+
 // Rewrites `changes` (found by TableTracker::refresh) with what `stmt` says:
 //  - a DropColumn + AddColumn pair that the statement names a rename (RENAME COLUMN, CHANGE
 //    with a new name) becomes a RenameColumn, followed by an AlterColumnType when CHANGE also

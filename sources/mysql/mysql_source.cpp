@@ -64,6 +64,9 @@ class MysqlSource : public Source {
       skip_before_ms_ = s_.startup == StartupMode::Timestamp ? s_.startup_timestamp_ms : 0;
     }
     load_gtid_state(boundary_.gtids);
+    if (!fresh && !boundary_.schemas.empty()) {
+      tracker_.restore_history(boundary_.schemas);
+    }
     side_ = std::move(c);
     co_await open_snapshot(fresh);
     if (s_.startup == StartupMode::Snapshot) {
@@ -196,6 +199,7 @@ class MysqlSource : public Source {
     const bool mid_chunk = snap_ && snap_->mid_chunk();
     if (!in_txn_ && !mid_chunk && (moved_ || status != PollStatus::Progress)) {
       boundary_.gtids = gtid_text();
+      boundary_.schemas = tracker_.history_json();
       if (snap_) {
         boundary_.snapshot = snap_->state_json(
             stream_ ? snapshot::LogPoint{boundary_.file, boundary_.offset} : snapshot::LogPoint{});
@@ -356,7 +360,12 @@ class MysqlSource : public Source {
     for (const TableId& id : co_await captured_tables()) {
       bool copy = false;
       if (snap_->knows(id)) {
-        copy = true;  // add() continues it, or leaves a finished one alone
+        // A copy in progress goes on; a finished (or never copied) table keeps the schema
+        // history's shape, not information_schema's (which may be newer than the checkpoint).
+        if (!snap_->in_progress(id)) {
+          continue;
+        }
+        copy = true;
       } else if (fresh) {
         copy = copy_mode;
       } else {
@@ -473,7 +482,7 @@ class MysqlSource : public Source {
       std::vector<InfoColumn> info;
       const TableSchema* known = tracker_.find(m.id());
       const bool same_shape = known != nullptr && known->columns().size() == m.columns.size() &&
-                              (!m.present.names || !tm->changed);
+                              (!m.present.names || !tm->changed) && !tracker_.announcing(m.id());
       if (!m.present.names && !same_shape) {
         info = co_await info_columns(m.id());
       }
@@ -585,7 +594,13 @@ class MysqlSource : public Source {
       for (const TableId& id : tracked) {
         if (TableTracker::mentions(std::string(q.sql), id)) {
           before[id] = tracker_.find(id);
-          tracker_.refresh(id, co_await info_columns(id), changes);
+          // The statement itself says what the table looks like from here on (the schema
+          // history); information_schema, which shows the table as it is now, only when not.
+          if (auto after = stmt ? columns_after(*stmt, id, tracker_) : std::nullopt) {
+            tracker_.evolve(id, after->columns, after->primary_key, after->defaults, changes);
+          } else {
+            tracker_.refresh(id, co_await info_columns(id), changes);
+          }
         }
       }
       if (stmt) {

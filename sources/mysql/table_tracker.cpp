@@ -1,5 +1,9 @@
 #include "sources/mysql/table_tracker.hpp"
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -95,6 +99,113 @@ bool TableTracker::mentions(const std::string& sql, const TableId& id) {
   return lower(sql).find(lower(id.table)) != std::string::npos;
 }
 
+void TableTracker::evolve(const TableId& id, const std::vector<Column>& columns,
+                          const std::vector<std::string>& primary_key,
+                          const std::map<std::string, std::string>& defaults,
+                          std::vector<SchemaChange>& changes) {
+  std::vector<uint16_t> key;
+  for (const auto& k : primary_key) {
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i].name == k) {
+        key.push_back(static_cast<uint16_t>(i));
+      }
+    }
+  }
+  const TableSchema* current = find(id);
+  if (current != nullptr && current->columns().size() == columns.size() &&
+      std::equal(key.begin(), key.end(), current->primary_key().begin(),
+                 current->primary_key().end())) {
+    bool same = true;
+    for (size_t i = 0; i < columns.size() && same; ++i) {
+      const Column& old = current->columns()[i];
+      same = old.name == columns[i].name && old.nullable == columns[i].nullable &&
+             normalize_info_type(old.type) == normalize_info_type(columns[i].type);
+    }
+    if (same) {
+      return;
+    }
+  }
+  std::vector<InfoColumn> info;
+  for (const auto& c : columns) {
+    InfoColumn ic;
+    ic.name = c.name;
+    auto d = defaults.find(c.name);
+    ic.default_value = d == defaults.end() ? "" : d->second;
+    info.push_back(std::move(ic));
+  }
+  register_version(id, columns, std::move(key), changes, &info);
+}
+
+const std::string& TableTracker::history_json() {
+  if (!history_dirty_) {
+    return history_;
+  }
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  w.StartObject();
+  for (const auto& [id, s] : tracked_) {
+    const std::string name = id.str();
+    w.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
+    w.StartObject();
+    w.Key("columns");
+    w.StartArray();
+    for (const Column& c : s->columns()) {
+      w.StartArray();
+      w.String(c.name.c_str(), static_cast<rapidjson::SizeType>(c.name.size()));
+      w.String(c.type.c_str(), static_cast<rapidjson::SizeType>(c.type.size()));
+      w.Bool(c.nullable);
+      w.EndArray();
+    }
+    w.EndArray();
+    w.Key("key");
+    w.StartArray();
+    for (const uint16_t k : s->primary_key()) {
+      w.Uint(k);
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndObject();
+  history_.assign(sb.GetString(), sb.GetSize());
+  history_dirty_ = false;
+  return history_;
+}
+
+void TableTracker::restore_history(const std::string& json) {
+  rapidjson::Document d;
+  d.Parse(json.c_str(), json.size());
+  if (d.HasParseError() || !d.IsObject()) {
+    throw Error(ErrorKind::Data, "the checkpoint's schema history is not readable", "checkpoint",
+                "the state directory belongs to another version or source");
+  }
+  for (const auto& m : d.GetObject()) {
+    const std::string name = m.name.GetString();
+    const size_t dot = name.find('.');
+    if (dot == std::string::npos || !m.value.IsObject() || !m.value.HasMember("columns") ||
+        !m.value["columns"].IsArray()) {
+      continue;
+    }
+    std::vector<Column> columns;
+    for (const auto& c : m.value["columns"].GetArray()) {
+      if (c.IsArray() && c.Size() == 3 && c[0].IsString() && c[1].IsString() && c[2].IsBool()) {
+        columns.push_back(Column{c[0].GetString(), c[1].GetString(), c[2].GetBool()});
+      }
+    }
+    std::vector<uint16_t> key;
+    if (m.value.HasMember("key") && m.value["key"].IsArray()) {
+      for (const auto& k : m.value["key"].GetArray()) {
+        if (k.IsUint() && k.GetUint() < columns.size()) {
+          key.push_back(static_cast<uint16_t>(k.GetUint()));
+        }
+      }
+    }
+    const TableId id{name.substr(0, dot), name.substr(dot + 1)};
+    tracked_[id] = schemas_.add(id, std::move(columns), std::move(key));
+    announce_.insert(id);
+  }
+  history_dirty_ = true;
+}
+
 const TableSchema* TableTracker::register_version(const TableId& id, std::vector<Column> columns,
                                                   std::vector<uint16_t> key,
                                                   std::vector<SchemaChange>& out,
@@ -102,6 +213,8 @@ const TableSchema* TableTracker::register_version(const TableId& id, std::vector
   const TableSchema* old = find(id);
   const TableSchema* now = schemas_.add(id, columns, std::move(key));
   tracked_[id] = now;
+  history_dirty_ = true;
+  announce_.erase(id);
   if (old == nullptr) {
     SchemaChange c;
     c.kind = SchemaChangeKind::CreateTable;
@@ -173,6 +286,14 @@ const TableSchema* TableTracker::resolve(const binlog::TableMap& m,
       same = m.columns[i].name == current->columns()[i].name;
     }
     if (same) {
+      if (announce_.erase(id) > 0) {
+        // Restored from the history: announced to this run's sink with the history's shape.
+        SchemaChange c;
+        c.kind = SchemaChangeKind::CreateTable;
+        c.table = id;
+        c.schema = current;
+        changes.push_back(std::move(c));
+      }
       return current;
     }
   }
@@ -265,6 +386,13 @@ const TableSchema* TableTracker::adopt(const TableId& id, const std::vector<Info
       same = current->columns()[i].name == columns[i].name;
     }
     if (same) {
+      if (announce_.erase(id) > 0) {
+        SchemaChange c;
+        c.kind = SchemaChangeKind::CreateTable;
+        c.table = id;
+        c.schema = current;
+        changes.push_back(std::move(c));
+      }
       return current;
     }
   }

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -50,6 +51,22 @@ class TableTracker {
   void refresh(const TableId& id, const std::vector<InfoColumn>& info,
                std::vector<SchemaChange>& changes);
 
+  // The table's columns as a DDL statement leaves them (ddl_changes.hpp columns_after()):
+  // registers a new version when they differ and appends the changes; `defaults` gives added
+  // columns their defaults.
+  void evolve(const TableId& id, const std::vector<Column>& columns,
+              const std::vector<std::string>& primary_key,
+              const std::map<std::string, std::string>& defaults,
+              std::vector<SchemaChange>& changes);
+
+  // The schema history kept with the checkpoint: every tracked table's columns and key as of
+  // the current position, as a JSON object (rebuilt only after a change).
+  const std::string& history_json();
+  // Starts from a checkpoint's history: those tables decode with these columns until their DDL
+  // says otherwise. Each is announced (CreateTable) again at its first TABLE_MAP of this run.
+  // Throws Error(Data) for a document that is not a history.
+  void restore_history(const std::string& json);
+
   // A table as information_schema describes it, before any of its binlog events (the snapshot):
   // registers it when new or different and appends the changes. `primary_key` names the key
   // columns in key order.
@@ -59,7 +76,12 @@ class TableTracker {
 
   const TableSchema* find(const TableId& id) const;
   // The table was dropped: a table created later under the name is new (CreateTable).
-  void forget(const TableId& id) { tracked_.erase(id); }
+  // True while a table restored from the history waits for its announcement in this run.
+  bool announcing(const TableId& id) const { return announce_.count(id) != 0; }
+  void forget(const TableId& id) {
+    tracked_.erase(id);
+    history_dirty_ = true;
+  }
   std::vector<TableId> tracked() const;
   // True when `sql` (a DDL statement) may concern tracked table `id` (its name appears in it).
   static bool mentions(const std::string& sql, const TableId& id);
@@ -75,6 +97,9 @@ class TableTracker {
   std::vector<config::TablePattern> exclude_;
   std::map<TableId, bool> captured_;
   std::map<TableId, const TableSchema*> tracked_;
+  std::set<TableId> announce_;  // restored from the history, not announced yet in this run
+  std::string history_;
+  bool history_dirty_ = true;
 };
 
 // "int(11) unsigned" → "int unsigned": display widths carry no meaning for the sink.

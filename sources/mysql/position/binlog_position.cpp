@@ -30,6 +30,10 @@ Position BinlogPosition::to_position() const {
     w.Key("snapshot");
     w.RawValue(snapshot.c_str(), snapshot.size(), rapidjson::kObjectType);
   }
+  if (!schemas.empty()) {
+    w.Key("schemas");
+    w.RawValue(schemas.c_str(), schemas.size(), rapidjson::kObjectType);
+  }
   w.EndObject();
   return Position::from_json(sb.GetString());
 }
@@ -61,11 +65,14 @@ std::optional<BinlogPosition> BinlogPosition::from_position(const Position& p, s
   if (auto t = d.FindMember("ts"); t != d.MemberEnd() && t->value.IsInt64()) {
     out.ts = t->value.GetInt64();
   }
-  if (auto s = d.FindMember("snapshot"); s != d.MemberEnd() && s->value.IsObject()) {
-    rapidjson::StringBuffer sb;
-    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-    s->value.Accept(w);
-    out.snapshot.assign(sb.GetString(), sb.GetSize());
+  for (auto [key, field] :
+       {std::pair{"snapshot", &out.snapshot}, std::pair{"schemas", &out.schemas}}) {
+    if (auto s = d.FindMember(key); s != d.MemberEnd() && s->value.IsObject()) {
+      rapidjson::StringBuffer sb;
+      rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+      s->value.Accept(w);
+      field->assign(sb.GetString(), sb.GetSize());
+    }
   }
   return out;
 }

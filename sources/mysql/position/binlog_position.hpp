@@ -23,6 +23,8 @@ struct BinlogPosition {
   // The initial snapshot's progress (snapshot/snapshot_state.hpp) as a JSON object, kept
   // verbatim; empty when there is none.
   std::string snapshot;
+  // The schema history (TableTracker::history_json()) as a JSON object; empty when none.
+  std::string schemas;
 
   Position to_position() const;
   // nullopt and *error when `p` is not a binlog position.

@@ -101,6 +101,15 @@ void Snapshotter::restore(SnapshotState state) {
 
 bool Snapshotter::knows(const TableId& id) const { return tables_.count(id) != 0; }
 
+bool Snapshotter::in_progress(const TableId& id) const {
+  auto it = tables_.find(id);
+  if (it == tables_.end()) {
+    return false;
+  }
+  const CopyState s = it->second->p.state;
+  return s == CopyState::Waiting || s == CopyState::Copying || s == CopyState::Copied;
+}
+
 void Snapshotter::mark_streaming(const TableId& id) {
   auto& e = tables_[id];
   if (!e) {

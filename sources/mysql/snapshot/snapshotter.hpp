@@ -77,6 +77,8 @@ class Snapshotter : public std::enable_shared_from_this<Snapshotter> {
   // Progress from the checkpoint. Tables it names are known; copies in progress go on.
   void restore(SnapshotState state);
   bool knows(const TableId& id) const;
+  // Known and not copied yet (waiting, copying, or copied with binlog points still ahead).
+  bool in_progress(const TableId& id) const;
   // Queues `t` for copying, or continues its copy per the restored progress. A copy in progress
   // whose columns changed since starts over.
   void add(TableCopy t);

@@ -78,3 +78,43 @@ TEST_CASE("an unreadable statement stops only when it names a tracked table", "[
 }
 
 }  // namespace starcdc::mysql
+
+namespace starcdc::mysql {
+
+TEST_CASE("the columns after a DDL statement come from the statement alone", "[ddl][changes]") {
+  SchemaRegistry registry;
+  TableTracker tracker(registry, {}, {});
+  std::vector<SchemaChange> changes;
+  const TableId t{"hist", "t"};
+  tracker.adopt(t, {col("id", "int(11)", true), col("a", "varchar(20)"), col("b", "int(11)")},
+                {"id"}, changes);
+  auto stmt = parse_ddl("ALTER TABLE hist.t ADD COLUMN c INT DEFAULT 5 AFTER a", "hist",
+                        std::nullopt, {t}, "x");
+  REQUIRE(stmt);
+  auto after = columns_after(*stmt, t, tracker);
+  REQUIRE(after);
+  std::vector<std::string> names;
+  for (const auto& c : after->columns) {
+    names.push_back(c.name + " " + c.type);
+  }
+  CHECK(names == std::vector<std::string>{"id int", "a varchar(20)", "c int", "b int"});
+  CHECK(after->defaults.at("c") == "5");
+  changes.clear();
+  tracker.evolve(t, after->columns, after->primary_key, after->defaults, changes);
+  REQUIRE(changes.size() == 1);
+  CHECK(changes[0].kind == SchemaChangeKind::AddColumn);
+  CHECK(changes[0].after_column == "a");
+  CHECK(changes[0].default_value == "5");
+  stmt = parse_ddl("ALTER TABLE t DROP COLUMN b, RENAME COLUMN a TO a2, MODIFY c BIGINT FIRST",
+                   "hist", std::nullopt, {t}, "x");
+  after = columns_after(*stmt, t, tracker);
+  REQUIRE(after);
+  names.clear();
+  for (const auto& c : after->columns) {
+    names.push_back(c.name + " " + c.type);
+  }
+  CHECK(names == std::vector<std::string>{"c bigint", "id int", "a2 varchar(20)"});
+  CHECK(after->primary_key == std::vector<std::string>{"id"});
+}
+
+}  // namespace starcdc::mysql

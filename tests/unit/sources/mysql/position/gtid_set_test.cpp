@@ -61,7 +61,7 @@ TEST_CASE("MariaDB GTID lists keep one GTID per domain", "[mysql][position]") {
 }
 
 TEST_CASE("binlog positions round-trip through the checkpoint JSON", "[mysql][position]") {
-  BinlogPosition p{"mysql-bin.000042", 1234, "0-1-5", 7, 1764000000, ""};
+  BinlogPosition p{"mysql-bin.000042", 1234, "0-1-5", 7, 1764000000, "", ""};
   std::string err;
   auto back = BinlogPosition::from_position(p.to_position(), &err);
   REQUIRE(back);
@@ -71,6 +71,10 @@ TEST_CASE("binlog positions round-trip through the checkpoint JSON", "[mysql][po
   back = BinlogPosition::from_position(p.to_position(), &err);
   REQUIRE(back);
   CHECK(back->snapshot == p.snapshot);
+  p.schemas = R"({"a.b":{"columns":[["id","int",false]],"key":[0]}})";
+  back = BinlogPosition::from_position(p.to_position(), &err);
+  REQUIRE(back);
+  CHECK(back->schemas == p.schemas);
   CHECK(p.where() == "mysql-bin.000042:1234");
   CHECK_FALSE(BinlogPosition::from_position(Position::from_json("{\"row\":3}"), &err));
   CHECK(err.find("another source") != std::string::npos);
