@@ -243,8 +243,15 @@ std::optional<ddl::Statement> parse_ddl(std::string_view sql, std::string_view d
                       sql_mode ? ddl::SqlMode::from_bits(*sql_mode) : ddl::SqlMode{});
   } catch (const Error& e) {
     const std::string text(sql);
+    const std::vector<TableId> named = ddl::named_tables(
+        sql, database, sql_mode ? ddl::SqlMode::from_bits(*sql_mode) : ddl::SqlMode{});
     for (const TableId& id : tracked) {
-      if (TableTracker::mentions(text, id)) {
+      // The tables the statement names, when the parser can read that far; else any mention.
+      const bool concerns = named.empty()
+                                ? TableTracker::mentions(text, id)
+                                : std::any_of(named.begin(), named.end(),
+                                              [&](const TableId& n) { return same_table(n, id); });
+      if (concerns) {
         std::string shown = text.substr(0, kStatementInMessage);
         if (text.size() > kStatementInMessage) {
           shown += "...";
