@@ -16,6 +16,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "pipeline/model/columns_json.hpp"
+
 namespace starcdc {
 namespace {
 
@@ -155,22 +157,8 @@ std::string StateStore::encode(const CheckpointRecord& r) {
     w.StartObject();
     w.Key("version");
     w.Uint(s.version);
-    w.Key("columns");
-    w.StartArray();
-    for (const Column& c : s.columns) {
-      w.StartArray();
-      w.String(c.name.c_str(), static_cast<rapidjson::SizeType>(c.name.size()));
-      w.String(c.type.c_str(), static_cast<rapidjson::SizeType>(c.type.size()));
-      w.Bool(c.nullable);
-      w.EndArray();
-    }
-    w.EndArray();
-    w.Key("key");
-    w.StartArray();
-    for (const uint16_t k : s.primary_key) {
-      w.Uint(k);
-    }
-    w.EndArray();
+    write_columns_json(w, std::span<const Column>(s.columns),
+                       std::span<const uint16_t>(s.primary_key));
     w.EndObject();
   }
   w.EndObject();
@@ -293,29 +281,13 @@ Result<CheckpointRecord> StateStore::decode(const std::string& bytes, const std:
     for (const auto& m : d["schemas"].GetObject()) {
       const std::string name = m.name.GetString();
       const size_t dot = name.find('.');
-      if (dot == std::string::npos || !m.value.IsObject() || !m.value.HasMember("columns") ||
-          !m.value["columns"].IsArray()) {
+      SinkSchema s;
+      if (dot == std::string::npos || !read_columns_json(m.value, s.columns, s.primary_key)) {
         return bad("schemas");
       }
-      SinkSchema s;
       s.version = m.value.HasMember("version") && m.value["version"].IsUint()
                       ? m.value["version"].GetUint()
                       : 0;
-      for (const auto& c : m.value["columns"].GetArray()) {
-        if (!c.IsArray() || c.Size() != 3 || !c[0].IsString() || !c[1].IsString() ||
-            !c[2].IsBool()) {
-          return bad("schemas[].columns");
-        }
-        s.columns.push_back(Column{c[0].GetString(), c[1].GetString(), c[2].GetBool()});
-      }
-      if (m.value.HasMember("key") && m.value["key"].IsArray()) {
-        for (const auto& k : m.value["key"].GetArray()) {
-          if (!k.IsUint() || k.GetUint() >= s.columns.size()) {
-            return bad("schemas[].key");
-          }
-          s.primary_key.push_back(static_cast<uint16_t>(k.GetUint()));
-        }
-      }
       r.schemas[TableId{name.substr(0, dot), name.substr(dot + 1)}] = std::move(s);
     }
   }

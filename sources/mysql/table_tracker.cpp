@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "pipeline/common/error.hpp"
+#include "pipeline/model/columns_json.hpp"
 #include "sources/mysql/binlog/table_map.hpp"
 #include "sources/mysql/mysql_events.hpp"
 
@@ -99,6 +100,18 @@ bool TableTracker::mentions(const std::string& sql, const TableId& id) {
   return lower(sql).find(lower(id.table)) != std::string::npos;
 }
 
+void TableTracker::announce(const TableId& id, const TableSchema* s,
+                            std::vector<SchemaChange>& changes) {
+  if (announce_.erase(id) > 0) {
+    // Restored from the history: announced to this run's sink with the history's shape.
+    SchemaChange c;
+    c.kind = SchemaChangeKind::CreateTable;
+    c.table = id;
+    c.schema = s;
+    changes.push_back(std::move(c));
+  }
+}
+
 void TableTracker::evolve(const TableId& id, const std::vector<Column>& columns,
                           const std::vector<std::string>& primary_key,
                           const std::map<std::string, std::string>& defaults,
@@ -147,22 +160,7 @@ const std::string& TableTracker::history_json() {
     const std::string name = id.str();
     w.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
     w.StartObject();
-    w.Key("columns");
-    w.StartArray();
-    for (const Column& c : s->columns()) {
-      w.StartArray();
-      w.String(c.name.c_str(), static_cast<rapidjson::SizeType>(c.name.size()));
-      w.String(c.type.c_str(), static_cast<rapidjson::SizeType>(c.type.size()));
-      w.Bool(c.nullable);
-      w.EndArray();
-    }
-    w.EndArray();
-    w.Key("key");
-    w.StartArray();
-    for (const uint16_t k : s->primary_key()) {
-      w.Uint(k);
-    }
-    w.EndArray();
+    write_columns_json(w, s->columns(), s->primary_key());
     w.EndObject();
   }
   w.EndObject();
@@ -181,23 +179,12 @@ void TableTracker::restore_history(const std::string& json) {
   for (const auto& m : d.GetObject()) {
     const std::string name = m.name.GetString();
     const size_t dot = name.find('.');
-    if (dot == std::string::npos || !m.value.IsObject() || !m.value.HasMember("columns") ||
-        !m.value["columns"].IsArray()) {
-      continue;
-    }
     std::vector<Column> columns;
-    for (const auto& c : m.value["columns"].GetArray()) {
-      if (c.IsArray() && c.Size() == 3 && c[0].IsString() && c[1].IsString() && c[2].IsBool()) {
-        columns.push_back(Column{c[0].GetString(), c[1].GetString(), c[2].GetBool()});
-      }
-    }
     std::vector<uint16_t> key;
-    if (m.value.HasMember("key") && m.value["key"].IsArray()) {
-      for (const auto& k : m.value["key"].GetArray()) {
-        if (k.IsUint() && k.GetUint() < columns.size()) {
-          key.push_back(static_cast<uint16_t>(k.GetUint()));
-        }
-      }
+    if (dot == std::string::npos || !read_columns_json(m.value, columns, key)) {
+      throw Error(ErrorKind::Data,
+                  "the checkpoint's schema history of " + name + " is not readable", "checkpoint",
+                  "the state directory belongs to another version or source");
     }
     const TableId id{name.substr(0, dot), name.substr(dot + 1)};
     tracked_[id] = schemas_.add(id, std::move(columns), std::move(key));
@@ -286,14 +273,7 @@ const TableSchema* TableTracker::resolve(const binlog::TableMap& m,
       same = m.columns[i].name == current->columns()[i].name;
     }
     if (same) {
-      if (announce_.erase(id) > 0) {
-        // Restored from the history: announced to this run's sink with the history's shape.
-        SchemaChange c;
-        c.kind = SchemaChangeKind::CreateTable;
-        c.table = id;
-        c.schema = current;
-        changes.push_back(std::move(c));
-      }
+      announce(id, current, changes);
       return current;
     }
   }
@@ -386,13 +366,7 @@ const TableSchema* TableTracker::adopt(const TableId& id, const std::vector<Info
       same = current->columns()[i].name == columns[i].name;
     }
     if (same) {
-      if (announce_.erase(id) > 0) {
-        SchemaChange c;
-        c.kind = SchemaChangeKind::CreateTable;
-        c.table = id;
-        c.schema = current;
-        changes.push_back(std::move(c));
-      }
+      announce(id, current, changes);
       return current;
     }
   }

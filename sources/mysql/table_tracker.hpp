@@ -87,6 +87,8 @@ class TableTracker {
   static bool mentions(const std::string& sql, const TableId& id);
 
  private:
+  // A table restored from the history and not yet announced in this run: its CreateTable.
+  void announce(const TableId& id, const TableSchema* s, std::vector<SchemaChange>& changes);
   // `info` (when known) gives added columns their defaults.
   const TableSchema* register_version(const TableId& id, std::vector<Column> columns,
                                       std::vector<uint16_t> key, std::vector<SchemaChange>& out,
