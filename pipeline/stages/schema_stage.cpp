@@ -1,6 +1,7 @@
 #include "pipeline/stages/schema_stage.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "pipeline/common/error.hpp"
 #include "pipeline/common/log.hpp"
@@ -46,6 +47,63 @@ std::string describe(const SchemaChange& c) {
     s += " (column " + c.column + (c.new_name.empty() ? "" : " to " + c.new_name) + ")";
   }
   return s;
+}
+
+// Integer and text types ordered by what they hold; a change within a family to a later one (or
+// a longer length) only widens.
+int integer_rank(const std::string& t) {
+  static const char* kRanks[] = {"tinyint", "smallint", "mediumint", "int", "bigint"};
+  for (int i = 0; i < 5; ++i) {
+    const std::string k = kRanks[i];
+    if (t == k || t == k + " unsigned") {
+      return i * 2 + (t.size() > k.size() ? 1 : 0);
+    }
+  }
+  return -1;
+}
+
+// "varchar(20)" → ("varchar", 20); ("decimal", 12, 2) for decimal(12,2).
+bool sized(const std::string& t, std::string& base, long& a, long& b) {
+  const size_t open = t.find('(');
+  if (open == std::string::npos || t.back() != ')') {
+    return false;
+  }
+  base = t.substr(0, open);
+  const std::string args = t.substr(open + 1, t.size() - open - 2);
+  const size_t comma = args.find(',');
+  a = std::strtol(args.c_str(), nullptr, 10);
+  b = comma == std::string::npos ? 0 : std::strtol(args.c_str() + comma + 1, nullptr, 10);
+  return true;
+}
+
+// True when a column of type `from` can take type `to` in StarRocks without losing values.
+bool widens(const std::string& from, const std::string& to) {
+  if (from == to) {
+    return true;
+  }
+  const int rf = integer_rank(from);
+  const int rt = integer_rank(to);
+  if (rf >= 0 && rt >= 0) {
+    const int size_from = rf / 2;
+    const int size_to = rt / 2;
+    const bool unsigned_from = (rf % 2) == 1;
+    const bool unsigned_to = (rt % 2) == 1;
+    if (unsigned_from == unsigned_to) {
+      return size_to >= size_from;
+    }
+    return unsigned_from && size_to > size_from;  // signed → unsigned loses the negatives
+  }
+  std::string bf, bt;
+  long af = 0, bf2 = 0, at = 0, bt2 = 0;
+  if (sized(from, bf, af, bf2) && sized(to, bt, at, bt2)) {
+    if ((bf == "varchar" || bf == "char") && bt == "varchar") {
+      return at >= af;
+    }
+    if (bf == "decimal" && bt == "decimal") {
+      return bt2 >= bf2 && at - bt2 >= af - bf2;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -325,6 +383,25 @@ void SchemaStage::schema_change(const SchemaChange& c) {
   if (behavior_ == SchemaBehavior::Lenient) {
     lenient(c, v);
     return;
+  }
+  if (behavior_ == SchemaBehavior::TryEvolve) {
+    // What StarRocks cannot do is skipped (rows keep the sink's columns) instead of failing.
+    const int col = c.column.empty() ? -1 : v.sink->find_column(c.column);
+    const bool key =
+        col >= 0 && std::find(v.sink->primary_key().begin(), v.sink->primary_key().end(),
+                              static_cast<uint16_t>(col)) != v.sink->primary_key().end();
+    const char* why = nullptr;
+    if (key && c.kind != SchemaChangeKind::AddColumn) {
+      why = "StarRocks cannot change a key column";
+    } else if (c.kind == SchemaChangeKind::AlterColumnType && col >= 0 &&
+               !widens(v.sink->columns()[static_cast<size_t>(col)].type, c.definition.type)) {
+      why = "StarRocks cannot narrow or convert a column's type";
+    }
+    if (why != nullptr) {
+      log::warn(kComponent, "Schema change not applied to the sink.",
+                {{"change", describe(c)}, {"why", std::string_view(why)}});
+      return;
+    }
   }
   const TableSchema* now = c.schema == nullptr ? v.sink : c.schema;
   if (now != v.sink && now->version() <= v.sink->version()) {

@@ -2,6 +2,7 @@
 #include "pipeline/stages/schema_stage.hpp"
 
 #include <catch2/catch.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -164,6 +165,34 @@ TEST_CASE("evolve forwards every change and rows pass through", "[schema]") {
   CHECK(out.changes[1].kind == SchemaChangeKind::DropColumn);
   row(stage, v2, {5});
   CHECK(out.last == &v2);
+}
+
+TEST_CASE("try_evolve skips what StarRocks cannot do", "[schema]") {
+  Recorder out;
+  SchemaStage stage = stage_for(out, SchemaBehavior::TryEvolve);
+  std::vector<Column> cols = {Column{"id", "int", false}, Column{"n", "bigint", true},
+                              Column{"s", "varchar(20)", true}};
+  const TableSchema v1(TableId{"app", "t"}, 1, cols, {0});
+  stage.schema_change(create(v1));
+  std::vector<std::unique_ptr<TableSchema>> versions;
+  auto retype = [&](uint32_t version, const char* column, const char* type) {
+    std::vector<Column> now = cols;
+    for (auto& c : now) {
+      if (c.name == column) {
+        c.type = type;
+      }
+    }
+    versions.push_back(
+        std::make_unique<TableSchema>(TableId{"app", "t"}, version, now, std::vector<uint16_t>{0}));
+    stage.schema_change(change(SchemaChangeKind::AlterColumnType, *versions.back(), column));
+  };
+  retype(2, "n", "int");          // narrowing: skipped
+  retype(3, "s", "varchar(10)");  // shorter: skipped
+  retype(4, "id", "bigint");      // a key column: skipped
+  CHECK(out.changes.size() == 1);
+  retype(5, "s", "varchar(40)");  // widening: applied
+  REQUIRE(out.changes.size() == 2);
+  CHECK(out.changes[1].definition.type == "varchar(40)");
 }
 
 TEST_CASE("a restart maps rows onto the columns the sink had", "[schema]") {
