@@ -60,8 +60,9 @@ OptionSet make_pipeline_options() {
                          "Defaults to the file name without extension."));
   s.add(OptionSpec::make("schema.change.behavior", OptionType::Enum,
                          "What to do with upstream schema changes: exception (stop at the first "
-                         "change of an existing table), evolve and try_evolve (apply every "
-                         "change), lenient (lose nothing: added columns nullable, dropped and "
+                         "change of an existing table), evolve (apply every change), try_evolve "
+                         "(apply what StarRocks can do, skip the rest), lenient (lose nothing: "
+                         "added columns nullable, dropped and "
                          "renamed columns kept in the sink, TRUNCATE and DROP TABLE not "
                          "forwarded), ignore (apply none; rows fill the columns the sink has).")
             .one_of({"exception", "evolve", "try_evolve", "lenient", "ignore"})
