@@ -646,6 +646,9 @@ asio::awaitable<std::string> TransactionCommitter::add_column(TableId t, Column 
 
 asio::awaitable<void> TransactionCommitter::wait_alter_finished(TableId table) {
   const auto deadline = std::chrono::steady_clock::now() + settings_.schema_change_timeout;
+  // Rows wait behind the job: poll soon (a light schema change takes well under a second), then
+  // back off to 100 ms.
+  auto pause = std::chrono::milliseconds(10);
   for (;;) {
     auto rows =
         co_await sql_.query("SHOW ALTER TABLE COLUMN FROM " + quote_identifier(table.database) +
@@ -669,8 +672,9 @@ asio::awaitable<void> TransactionCommitter::wait_alter_finished(TableId table) {
       throw Error(ErrorKind::Transient, "the ALTER job did not finish in time (" + state + ")",
                   table.str(), "raise table.schema-change.timeout");
     }
-    timer_.expires_after(std::chrono::milliseconds(200));
+    timer_.expires_after(pause);
     co_await timer_.async_wait(asio::use_awaitable);
+    pause = std::min(pause * 2, std::chrono::milliseconds(100));
   }
 }
 
