@@ -56,8 +56,34 @@ void rename(const TableId& table, const std::string& old_name, const std::string
 
 Column column_of(const ddl::ColumnSpec& c) { return Column{c.name, c.type, c.nullable}; }
 
+// What rows that exist get for a column added NOT NULL without a DEFAULT: the type's implicit
+// default (0, '', the first ENUM label); "" when it has none StarRocks could take (temporals).
+std::string implicit_default(const ddl::ColumnSpec& c) {
+  if (c.nullable || c.auto_increment || c.generated != ddl::Generated::No) {
+    return "";
+  }
+  const std::string& t = c.type;
+  auto starts = [&](const char* p) { return t.rfind(p, 0) == 0; };
+  if (starts("tinyint") || starts("smallint") || starts("mediumint") || starts("int") ||
+      starts("bigint") || starts("decimal") || starts("float") || starts("double") ||
+      starts("year") || starts("bit")) {
+    return "0";
+  }
+  if (starts("char") || starts("varchar") || starts("binary") || starts("varbinary")) {
+    return "''";
+  }
+  if (starts("enum(")) {
+    const size_t q = t.find('\'');
+    const size_t end = q == std::string::npos ? q : t.find('\'', q + 1);
+    return end == std::string::npos ? "" : t.substr(q, end - q + 1);
+  }
+  return "";
+}
+
 std::string default_of(const ddl::ColumnSpec& c) {
   switch (c.default_kind) {
+    case ddl::DefaultKind::None:
+      return implicit_default(c);
     case ddl::DefaultKind::String: {
       std::string out = "'";
       for (const char ch : c.default_value) {

@@ -418,7 +418,18 @@ class MysqlSource : public Source {
     co_return co_await read_info_columns(*side_, id, nullptr);
   }
 
-  void emit_changes(std::vector<SchemaChange>& changes, Emitter& out, const std::string& at) {
+  // `history`: the tracked schemas before these changes (the position before them must carry
+  // the schema history as of that position, not as of the last poll).
+  void emit_changes(std::vector<SchemaChange>& changes, Emitter& out, const std::string& at,
+                    const std::string& history) {
+    if (!changes.empty()) {
+      boundary_.gtids = gtid_text();
+      boundary_.schemas = history;
+      if (snap_) {
+        boundary_.snapshot = snap_->state_json(
+            stream_ ? snapshot::LogPoint{boundary_.file, boundary_.offset} : snapshot::LogPoint{});
+      }
+    }
     for (auto& c : changes) {
       c.position_before = boundary_.to_position();
       if (c.kind == SchemaChangeKind::CreateTable) {
@@ -487,9 +498,10 @@ class MysqlSource : public Source {
         info = co_await info_columns(m.id());
       }
       std::vector<SchemaChange> changes;
+      const std::string history = same_shape ? std::string() : tracker_.history_json();
       const TableSchema* s =
           same_shape ? known : tracker_.resolve(m, m.present.names ? nullptr : &info, changes);
-      emit_changes(changes, out, where(h));
+      emit_changes(changes, out, where(h), history);
       schema_by_id_[m.table_id] = s;
       co_return 0;
     }
@@ -589,6 +601,7 @@ class MysqlSource : public Source {
       const std::vector<TableId> tracked = tracker_.tracked();
       const std::optional<ddl::Statement> stmt =
           parse_ddl(q.sql, q.database, q.status.sql_mode, tracked, where(h));
+      const std::string history = tracker_.history_json();
       std::vector<SchemaChange> changes;
       std::map<TableId, const TableSchema*> before;
       for (const TableId& id : tracked) {
@@ -620,7 +633,7 @@ class MysqlSource : public Source {
                     starts_with_word(q.sql, "ALTER"))) {
         co_await find_new_tables(changes);
       }
-      emit_changes(changes, out, where(h));
+      emit_changes(changes, out, where(h), history);
     }
     commit(h, outer);
   }

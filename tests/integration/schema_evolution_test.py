@@ -22,8 +22,8 @@ and column by column:
      written since keeps its value under the old name (and NULL under the new), a row written
      since has it under the new name.
 
---strict adds what fails today (see STRICT_DEFAULTS and STRICT_REPLAY); the ctest registration
-does not pass it.
+--strict adds the harder workloads (see STRICT_DEFAULTS and STRICT_REPLAY); the ctest
+registration passes it.
 
 The workload's seed is printed; --seed replays it. On failure the work directory (logs, the
 workload's statements) is kept and named.
@@ -56,15 +56,13 @@ TABLES = {
     "t3": ["id BIGINT NOT NULL PRIMARY KEY", "v VARCHAR(5)", "n INT", "big BIGINT"],
 }
 INITIAL_ROWS = 20
-# What --strict adds, which fails today (the ctest registration does not pass it).
+# What --strict adds (the ctest registration passes it).
 STRICT_DEFAULTS = ("the workloads also ADD COLUMN ... NOT NULL without DEFAULT, whose implicit "
-                   "default (0, '') the rows that exist take in MariaDB and do not get in "
+                   "default (0, '') the rows that exist take in MariaDB and must get in "
                    "StarRocks")
 STRICT_REPLAY = ("the kill -9 case writes each DDL without waiting for the daemon to checkpoint "
-                 "past the one before, so a restart replays DDL that more DDL followed; today "
-                 "the schema history kept with the checkpoint can miss the DDL right before "
-                 "its position, and the restart stops with 'the columns of ... changed inside "
-                 "a transaction that already sent rows'")
+                 "past the one before, so a restart replays DDL that more DDL followed, and the "
+                 "schema history kept with the checkpoint must be the one as of its position")
 # Text values: quotes, a backslash, multi-byte UTF-8 (2, 3 and 4 bytes) and spaces.
 ALPHABET = "abcdefxyzABC0189 '\"\\_%,\u00e9\u00fc\u2713\u4e2d\U0001F600"
 
