@@ -165,6 +165,7 @@ void SchemaStage::restore(const TableId& table, uint32_t version, std::vector<Co
   View& v = views_[table];
   v.sink = owned_.back().get();
   v.maps.clear();
+  last_schema_ = nullptr;
 }
 
 const TableSchema* SchemaStage::make_view(const View& v, const TableSchema& base,
@@ -223,13 +224,19 @@ RowImage SchemaStage::project(const RowImage& in, const Mapping& m, std::vector<
 }
 
 void SchemaStage::event(const ChangeEvent& e) {
-  auto it = views_.find(e.schema->id());
-  if (it == views_.end() || it->second.sink == e.schema) {
+  // Rows come in runs of one schema: the view and mapping are looked up once per run.
+  if (e.schema != last_schema_) {
+    last_schema_ = e.schema;
+    auto it = views_.find(e.schema->id());
+    last_view_ = it == views_.end() || it->second.sink == e.schema ? nullptr : &it->second;
+    last_map_ = last_view_ == nullptr ? nullptr : &mapping(*last_view_, e.schema);
+  }
+  if (last_view_ == nullptr) {
     next_.event(e);
     return;
   }
-  View& v = it->second;
-  const Mapping& m = mapping(v, e.schema);
+  View& v = *last_view_;
+  const Mapping& m = *last_map_;
   if (m.identity) {
     ChangeEvent same = e;
     same.schema = v.sink;
@@ -346,6 +353,7 @@ void SchemaStage::lenient(const SchemaChange& c, View& v) {
 }
 
 void SchemaStage::schema_change(const SchemaChange& c) {
+  last_schema_ = nullptr;  // views change below
   auto it = views_.find(c.table);
   if (c.kind == SchemaChangeKind::CreateTable) {
     if (it == views_.end()) {

@@ -74,6 +74,9 @@ class SchemaStage : public Stage {
   std::set<SchemaChangeKind> allowed_;
   std::map<TableId, View> views_;
   std::deque<std::unique_ptr<TableSchema>> owned_;
+  const TableSchema* last_schema_ = nullptr;  // the schema of the last row, and its view/mapping
+  View* last_view_ = nullptr;
+  const Mapping* last_map_ = nullptr;
   std::vector<Value> before_;
   std::vector<Value> after_;
   std::vector<uint64_t> before_mask_;

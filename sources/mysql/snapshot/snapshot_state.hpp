@@ -55,8 +55,6 @@ struct TableProgress {
   std::optional<KeyTuple> passed;  // keys below it take every event (when passed_any)
   std::deque<PendingChunk> pending;
   std::string shape;  // the columns the copy was made with (to spot a change on restart)
-
-  bool copying() const { return state == CopyState::Copying || state == CopyState::Waiting; }
 };
 
 struct SnapshotState {

@@ -71,6 +71,9 @@ struct Snapshotter::Entry {
   uint64_t last_rate_rows = 0;
   double rate = 0;
   bool announced = false;
+  std::vector<Value> bound;  // p.passed decoded (passed_bound()), views into it and bound_arena
+  binlog::Arena bound_arena;
+  bool bound_decoded = false;
 };
 
 Snapshotter::Snapshotter(asio::io_context& io, SnapshotOptions options, Connect connect,
@@ -184,7 +187,7 @@ void Snapshotter::start() {
   auto self = shared_from_this();
   for (int i = readers_; i < options_.parallelism; ++i) {
     ++readers_;
-    asio::co_spawn(io_, reader(static_cast<size_t>(i)), [self](std::exception_ptr e) {
+    asio::co_spawn(io_, reader(), [self](std::exception_ptr e) {
       --self->readers_;
       if (e && !self->closing_ && !self->failure_) {
         self->failure_ = e;
@@ -306,8 +309,7 @@ asio::awaitable<std::shared_ptr<Snapshotter::Slot>> Snapshotter::next_job(
   co_return nullptr;
 }
 
-asio::awaitable<void> Snapshotter::reader(size_t index) {
-  (void)index;
+asio::awaitable<void> Snapshotter::reader() {
   asio::steady_timer mine(io_);  // this reader's waits (notify_readers() ends them)
   std::unique_ptr<protocol::Connection> conn = co_await connect_();
   conns_.push_back(conn.get());
@@ -514,6 +516,7 @@ void Snapshotter::pass(Entry& e, const LogPoint& at) {
   while (!e.p.pending.empty() && compare(e.p.pending.front().at, at) <= 0) {
     e.p.passed_any = true;
     e.p.passed = std::move(e.p.pending.front().high);
+    e.bound_decoded = false;
     e.p.pending.pop_front();
     if (!e.p.passed && e.p.all_read) {
       e.p.state = CopyState::Done;
@@ -524,12 +527,20 @@ void Snapshotter::pass(Entry& e, const LogPoint& at) {
   }
 }
 
-std::vector<Value> Snapshotter::decode_key(Entry& e, const KeyTuple& k) {
-  std::vector<Value> out;
-  for (size_t i = 0; i < k.size() && i < e.key_map.columns.size(); ++i) {
-    out.push_back(values_.decode(e.key_map, i, std::string_view(k[i])));
+const std::vector<Value>& Snapshotter::passed_bound(Entry& e) {
+  // Decoded once per bound, not per row: the values view the texts in e.p.passed, which stay put
+  // until pass() replaces them.
+  if (!e.bound_decoded) {
+    e.bound.clear();
+    e.bound_arena.reset();
+    TextValueDecoder decoder(options_.decoding, e.bound_arena);  // its own arena: rows reset theirs
+    const KeyTuple& k = *e.p.passed;
+    for (size_t i = 0; i < k.size() && i < e.key_map.columns.size(); ++i) {
+      e.bound.push_back(decoder.decode(e.key_map, i, std::string_view(k[i])));
+    }
+    e.bound_decoded = true;
   }
-  return out;
+  return e.bound;
 }
 
 Verdict Snapshotter::classify(const TableId& table, std::span<const Value> key,
@@ -552,8 +563,7 @@ Verdict Snapshotter::classify(const TableId& table, std::span<const Value> key,
   if (!e.p.passed) {
     return Verdict::Emit;  // passed the last chunk (all_read follows when it is emitted)
   }
-  const std::vector<Value> bound = decode_key(e, *e.p.passed);
-  const std::optional<int> c = e.copy.order.compare(key, bound);
+  const std::optional<int> c = e.copy.order.compare(key, passed_bound(e));
   if (!c) {
     return Verdict::AskServer;
   }
@@ -562,8 +572,7 @@ Verdict Snapshotter::classify(const TableId& table, std::span<const Value> key,
 
 std::string Snapshotter::less_sql(const TableId& table, std::span<const Value> key) {
   Entry& e = *tables_.at(table);
-  const std::vector<Value> bound = decode_key(e, *e.p.passed);
-  return e.copy.order.sql_less(key, bound);
+  return e.copy.order.sql_less(key, passed_bound(e));
 }
 
 bool Snapshotter::copy_affected(const TableId& table, const LogPoint& at) {

@@ -125,7 +125,7 @@ class Snapshotter : public std::enable_shared_from_this<Snapshotter> {
   struct Slot;
   struct Entry;
 
-  asio::awaitable<void> reader(size_t index);
+  asio::awaitable<void> reader();
   asio::awaitable<std::shared_ptr<Slot>> next_job(protocol::Connection& conn,
                                                   asio::steady_timer& mine);
   // Waits up to a second, or until notify_readers().
@@ -135,7 +135,7 @@ class Snapshotter : public std::enable_shared_from_this<Snapshotter> {
   void recycle(Slot& s);
   void pass(Entry& e, const LogPoint& at);
   void update_deciding();
-  std::vector<Value> decode_key(Entry& e, const KeyTuple& k);
+  const std::vector<Value>& passed_bound(Entry& e);
   void wake() const;
 
   asio::io_context& io_;

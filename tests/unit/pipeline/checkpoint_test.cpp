@@ -1,3 +1,4 @@
+#include <boost/crc.hpp>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <set>
@@ -163,6 +164,22 @@ TEST_CASE("state store refuses corrupt, truncated, newer and foreign files", "[c
   write(newer);
   CHECK(message().find("newer starcdc") != std::string::npos);
   CHECK(store.load().error().kind() == ErrorKind::Config);
+
+  // A well-framed file whose sink schemas are not column lists: refused, named.
+  {
+    std::string body = good.substr(good.find('\n') + 1);
+    body.pop_back();  // the trailing newline
+    const std::string wrong = "\"columns\":[[\"id\",\"bigint\",false]";
+    REQUIRE(body.find(wrong) != std::string::npos);
+    body.replace(body.find(wrong), wrong.size(), "\"columns\":[[\"id\",7,false]");
+    boost::crc_32_type crc;
+    crc.process_bytes(body.data(), body.size());
+    char header[96];
+    std::snprintf(header, sizeof header, "starcdc-checkpoint 1 %zu %08x\n", body.size(),
+                  crc.checksum());
+    write(std::string(header) + body + "\n");
+    CHECK(message().find("bad field schemas") != std::string::npos);
+  }
 
   write(good);
   StateStore other(dir.path(), "payments");

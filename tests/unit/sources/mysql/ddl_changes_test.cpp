@@ -118,3 +118,25 @@ TEST_CASE("the columns after a DDL statement come from the statement alone", "[d
 }
 
 }  // namespace starcdc::mysql
+
+namespace starcdc::mysql {
+
+TEST_CASE("the schema history round-trips, and garbage is refused", "[ddl][changes]") {
+  SchemaRegistry registry;
+  TableTracker tracker(registry, {}, {});
+  std::vector<SchemaChange> changes;
+  const TableId t{"app", "t"};
+  tracker.adopt(t, {col("id", "int(11)", true), col("a", "varchar(20)")}, {"id"}, changes);
+  const std::string json = tracker.history_json();
+  SchemaRegistry registry2;
+  TableTracker again(registry2, {}, {});
+  again.restore_history(json);
+  REQUIRE(again.find(t) != nullptr);
+  CHECK(again.find(t)->columns().size() == 2);
+  CHECK(again.announcing(t));
+  CHECK(again.history_json() == json);
+  CHECK_THROWS_AS(again.restore_history("[1]"), Error);
+  CHECK_THROWS_AS(again.restore_history(R"({"app.t":{"columns":[["id",1,false]]}})"), Error);
+}
+
+}  // namespace starcdc::mysql
