@@ -166,6 +166,7 @@ void SchemaStage::restore(const TableId& table, uint32_t version, std::vector<Co
   v.sink = owned_.back().get();
   v.maps.clear();
   last_schema_ = nullptr;
+  by_schema_.clear();
 }
 
 const TableSchema* SchemaStage::make_view(const View& v, const TableSchema& base,
@@ -224,12 +225,19 @@ RowImage SchemaStage::project(const RowImage& in, const Mapping& m, std::vector<
 }
 
 void SchemaStage::event(const ChangeEvent& e) {
-  // Rows come in runs of one schema: the view and mapping are looked up once per run.
+  // The view and mapping of a schema are looked up by its pointer (by name only once).
   if (e.schema != last_schema_) {
     last_schema_ = e.schema;
-    auto it = views_.find(e.schema->id());
-    last_view_ = it == views_.end() || it->second.sink == e.schema ? nullptr : &it->second;
-    last_map_ = last_view_ == nullptr ? nullptr : &mapping(*last_view_, e.schema);
+    auto cached = by_schema_.find(e.schema);
+    if (cached == by_schema_.end()) {
+      auto it = views_.find(e.schema->id());
+      View* v = it == views_.end() || it->second.sink == e.schema ? nullptr : &it->second;
+      cached = by_schema_
+                   .emplace(e.schema, std::pair{v, v == nullptr ? nullptr : &mapping(*v, e.schema)})
+                   .first;
+    }
+    last_view_ = cached->second.first;
+    last_map_ = cached->second.second;
   }
   if (last_view_ == nullptr) {
     next_.event(e);
@@ -354,6 +362,7 @@ void SchemaStage::lenient(const SchemaChange& c, View& v) {
 
 void SchemaStage::schema_change(const SchemaChange& c) {
   last_schema_ = nullptr;  // views change below
+  by_schema_.clear();
   auto it = views_.find(c.table);
   if (c.kind == SchemaChangeKind::CreateTable) {
     if (it == views_.end()) {

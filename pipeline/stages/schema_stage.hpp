@@ -74,6 +74,8 @@ class SchemaStage : public Stage {
   std::set<SchemaChangeKind> allowed_;
   std::map<TableId, View> views_;
   std::deque<std::unique_ptr<TableSchema>> owned_;
+  // Per source schema: its view (null: rows pass as they are) and mapping.
+  std::unordered_map<const TableSchema*, std::pair<View*, const Mapping*>> by_schema_;
   const TableSchema* last_schema_ = nullptr;  // the schema of the last row, and its view/mapping
   View* last_view_ = nullptr;
   const Mapping* last_map_ = nullptr;
