@@ -215,7 +215,7 @@ asio::awaitable<void> read_table(const Args& args, protocol::Connection& conn) {
   options.chunk_rows = args.chunk_rows;
   snapshot::ChunkPlanner planner(
       id, snapshot::chunk_key_columns(id, columns, primary_key, args.chunk_key), options);
-  binlog::Arena arena;
+  Arena arena;
   snapshot::TextValueDecoder decoder(args.decoding, arena);
   uint64_t chunks = 0;
   uint64_t rows = 0;

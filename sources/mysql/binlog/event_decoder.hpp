@@ -21,7 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sources/mysql/binlog/arena.hpp"
+#include "pipeline/common/arena.hpp"
 #include "sources/mysql/binlog/decoder_options.hpp"
 #include "sources/mysql/binlog/events.hpp"
 #include "sources/mysql/binlog/rows_event.hpp"

@@ -9,8 +9,8 @@
 #include <span>
 #include <vector>
 
+#include "pipeline/common/arena.hpp"
 #include "pipeline/model/change_event.hpp"
-#include "sources/mysql/binlog/arena.hpp"
 #include "sources/mysql/binlog/events.hpp"
 #include "sources/mysql/binlog/value_decoder.hpp"
 

@@ -17,9 +17,9 @@
 #include <span>
 #include <string>
 
+#include "pipeline/common/arena.hpp"
 #include "pipeline/common/byte_buffer.hpp"
 #include "pipeline/model/value.hpp"
-#include "sources/mysql/binlog/arena.hpp"
 #include "sources/mysql/binlog/byte_reader.hpp"
 #include "sources/mysql/binlog/decoder_options.hpp"
 #include "sources/mysql/binlog/table_map.hpp"

@@ -72,7 +72,7 @@ struct Snapshotter::Entry {
   double rate = 0;
   bool announced = false;
   std::vector<Value> bound;  // p.passed decoded (passed_bound()), views into it and bound_arena
-  binlog::Arena bound_arena;
+  Arena bound_arena;
   bool bound_decoded = false;
 };
 

@@ -28,10 +28,10 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/common/arena.hpp"
 #include "pipeline/common/asio.hpp"
 #include "pipeline/emitter.hpp"
 #include "pipeline/model/table_schema.hpp"
-#include "sources/mysql/binlog/arena.hpp"
 #include "sources/mysql/binlog/decoder_options.hpp"
 #include "sources/mysql/binlog/table_map.hpp"
 #include "sources/mysql/protocol/connection.hpp"
@@ -156,7 +156,7 @@ class Snapshotter : public std::enable_shared_from_this<Snapshotter> {
   std::string state_cache_;
   int readers_ = 0;
   std::vector<asio::steady_timer*> waiting_;  // readers waiting for the planner or for room
-  binlog::Arena arena_;
+  Arena arena_;
   TextValueDecoder values_;
   std::vector<Value> row_;
   protocol::RowView fields_;

@@ -20,9 +20,9 @@
 #include <string>
 #include <string_view>
 
+#include "pipeline/common/arena.hpp"
 #include "pipeline/common/byte_buffer.hpp"
 #include "pipeline/model/value.hpp"
-#include "sources/mysql/binlog/arena.hpp"
 #include "sources/mysql/binlog/decoder_options.hpp"
 #include "sources/mysql/binlog/table_map.hpp"
 
@@ -41,7 +41,7 @@ std::string select_expression(const binlog::ColumnDef& c);
 
 class TextValueDecoder {
  public:
-  TextValueDecoder(const binlog::DecoderOptions& options, binlog::Arena& arena)
+  TextValueDecoder(const binlog::DecoderOptions& options, Arena& arena)
       : options_(options), arena_(arena) {}
 
   // The value of column `index` of `table` from its text field (nullopt = SQL NULL). Zero and
@@ -54,7 +54,7 @@ class TextValueDecoder {
   Value zero_date(const binlog::TableMap& t, size_t index, std::string_view text);
 
   const binlog::DecoderOptions& options_;
-  binlog::Arena& arena_;
+  Arena& arena_;
   ByteBuffer scratch_;
 };
 

@@ -16,7 +16,7 @@ using binlog::kMicrosPerDay;
 
 struct Fixture {
   binlog::DecoderOptions options;
-  binlog::Arena arena;
+  Arena arena;
   TextValueDecoder decoder{options, arena};
   binlog::TableMap table;
 

@@ -1,4 +1,5 @@
-// Arena: bump allocator for the text a decoder produces (decimals, converted strings, JSON, WKT).
+// Arena: bump allocator for text made per event (decoded decimals, converted strings, JSON, WKT,
+// computed values).
 // Views into it stay valid until reset(); reset() keeps the blocks, so a decoder that has
 // warmed up allocates nothing. Thread: the owner's (pipeline).
 #pragma once
@@ -9,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace starcdc::mysql::binlog {
+namespace starcdc {
 
 class Arena {
  public:
@@ -86,4 +87,4 @@ class Arena {
   char* end_ = nullptr;
 };
 
-}  // namespace starcdc::mysql::binlog
+}  // namespace starcdc
