@@ -3,25 +3,10 @@
 #include <cstdio>
 
 #include "pipeline/common/byte_buffer.hpp"
+#include "pipeline/model/calendar.hpp"
 
 namespace starcdc {
 namespace {
-
-// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) {
-    ++y;
-  }
-}
 
 // Temporal text is built in a stack buffer and appended once (it is on the hot path of every
 // encoder).
@@ -71,8 +56,6 @@ struct TextBuf {
     digits(d, 2);
   }
 };
-
-constexpr int64_t kMicrosPerDay = 86'400'000'000;
 
 void append_base64(ByteBuffer& out, std::string_view s) {
   static constexpr char kAlphabet[] =

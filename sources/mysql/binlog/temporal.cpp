@@ -23,33 +23,12 @@ char* put_fraction(char* out, uint32_t micros, int fsp) {
   return put(out, v, fsp);
 }
 
-bool leap(uint32_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 // |packed| without negating INT64_MIN, which has no positive int64_t.
 uint64_t magnitude(int64_t packed) {
   return packed < 0 ? 0 - static_cast<uint64_t>(packed) : static_cast<uint64_t>(packed);
 }
 
 }  // namespace
-
-int64_t days_from_civil(int64_t y, uint32_t m, uint32_t d) {
-  // Howard Hinnant's days_from_civil.
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<uint32_t>(y - era * 400);
-  const uint32_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const uint32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-bool is_valid_date(uint32_t y, uint32_t m, uint32_t d) {
-  static constexpr uint32_t kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y == 0 || y > 9999 || m < 1 || m > 12 || d < 1) {
-    return false;
-  }
-  const uint32_t max = m == 2 && leap(y) ? 29 : kDays[m - 1];
-  return d <= max;
-}
 
 CivilDateTime unpack_datetime(int64_t packed) {
   CivilDateTime t;

@@ -6,10 +6,14 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "pipeline/model/calendar.hpp"
+
 namespace starcdc::mysql::binlog {
 
-inline constexpr int64_t kMicrosPerSecond = 1'000'000;
-inline constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
+using starcdc::days_from_civil;
+using starcdc::is_valid_date;
+using starcdc::kMicrosPerDay;
+using starcdc::kMicrosPerSecond;
 
 struct CivilDateTime {
   bool negative = false;  // TIME only
@@ -17,12 +21,6 @@ struct CivilDateTime {
   uint32_t hour = 0, minute = 0, second = 0;  // hour up to 838 for TIME
   uint32_t micros = 0;
 };
-
-// Days since 1970-01-01 of a proleptic Gregorian date (month 1..12, day 1..31).
-int64_t days_from_civil(int64_t year, uint32_t month, uint32_t day);
-// True when year/month/day name a real calendar day of years 1..9999 (so not 0000-00-00,
-// 2024-00-15, 2024-02-30).
-bool is_valid_date(uint32_t year, uint32_t month, uint32_t day);
 
 // The packed DATETIME integer (as in JSON opaque DATETIME/TIMESTAMP/DATE values).
 CivilDateTime unpack_datetime(int64_t packed);
