@@ -1,6 +1,7 @@
 #include "daemon/pipeline_loader.hpp"
 
 #include "pipeline/common/log.hpp"
+#include "pipeline/stages/transform_stage.hpp"
 
 namespace starcdc {
 namespace {
@@ -29,11 +30,7 @@ std::optional<config::PipelineFile> finish(std::optional<config::PipelineFile> p
   if (sink->check) {
     sink->check(pf->sink.options, pf->sink.where, diags);
   }
-  for (const auto& t : pf->transforms) {
-    diags.error(t.where,
-                "transform: rules are not supported by this version yet; remove the "
-                "transform block (route rules are supported)");
-  }
+  TransformStage::check(pf->transforms, diags);
   if (!diags.empty()) {
     return std::nullopt;
   }

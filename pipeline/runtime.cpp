@@ -13,6 +13,7 @@
 #include "pipeline/stages/route_stage.hpp"
 #include "pipeline/stages/schema_stage.hpp"
 #include "pipeline/stages/table_filter_stage.hpp"
+#include "pipeline/stages/transform_stage.hpp"
 
 namespace starcdc {
 namespace {
@@ -67,6 +68,7 @@ struct Runtime::Attempt {
   std::unique_ptr<Batcher> batcher;
   std::unique_ptr<SchemaStage> schema;
   std::unique_ptr<RouteStage> route;
+  std::unique_ptr<TransformStage> transform;
   std::unique_ptr<TableFilterStage> filter;
   std::unique_ptr<CheckpointCoordinator> coordinator;
   std::exception_ptr failure;  // the first failure of either thread
@@ -149,8 +151,10 @@ void Runtime::start_attempt() {
       }
     }
     a->route = std::make_unique<RouteStage>(*a->schema, RouteStage::rules_from(file_.routes), mode);
+    a->transform =
+        std::make_unique<TransformStage>(*a->route, TransformStage::rules_from(file_.transforms));
     a->filter =
-        std::make_unique<TableFilterStage>(*a->route, patterns(file_.source.options, "tables"),
+        std::make_unique<TableFilterStage>(*a->transform, patterns(file_.source.options, "tables"),
                                            patterns(file_.source.options, "tables.exclude"));
   } catch (const Error& e) {
     log::error(kComponent, "Cannot start the pipeline.",
