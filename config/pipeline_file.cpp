@@ -126,13 +126,22 @@ OptionSet make_transform_options() {
   s.add(OptionSpec::make("source-table", OptionType::String, "Table pattern the rule applies to.")
             .is_required()
             .checked(check_table_pattern));
-  s.add(OptionSpec::make("projection", OptionType::String, "SQL-select-like column list."));
-  s.add(OptionSpec::make("filter", OptionType::String, "SQL-where-like row filter."));
-  s.add(OptionSpec::make("primary-keys", OptionType::List, "Primary key columns of the result."));
-  s.add(OptionSpec::make("partition-keys", OptionType::List, "Partition key columns."));
-  s.add(OptionSpec::make("table-options", OptionType::String, "Sink table options."));
+  s.add(OptionSpec::make("projection", OptionType::String,
+                         "The result's columns, SQL-select-like: `\\*` (every source column), "
+                         "columns, `expr AS name`. Without it the columns stay as they are."));
+  s.add(OptionSpec::make("filter", OptionType::String,
+                         "SQL-where-like condition; rows for which it is not TRUE are left out. "
+                         "It may name the projection's computed columns."));
+  s.add(OptionSpec::make("primary-keys", OptionType::List,
+                         "Primary key columns of the result (default: the source's key, which "
+                         "the projection must then keep)."));
+  s.add(OptionSpec::make("partition-keys", OptionType::List,
+                         "Not supported (an error): use the sink's table.create.properties.*."));
+  s.add(OptionSpec::make("table-options", OptionType::String,
+                         "Not supported (an error): use the sink's table.create.properties.*."));
   s.add(OptionSpec::make("converter-after-transform", OptionType::Enum,
-                         "SOFT_DELETE turns deletes into inserts.")
+                         "SOFT_DELETE turns deletes into inserts (of the deleted row, with "
+                         "__data_event_type__ = '-D').")
             .one_of({"SOFT_DELETE"}));
   s.add(OptionSpec::make("description", OptionType::String, "Free text."));
   return s;

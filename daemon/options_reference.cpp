@@ -16,6 +16,11 @@ std::string options_reference_markdown() {
                       "`sink-table`. Tables no rule matches keep their name. Many tables routed "
                       "to one sink table are merged (sharded tables).",
                       &config::route_options()});
+  sections.push_back({"Block `transform` (each rule)",
+                      "The first rule whose `source-table` pattern matches a table applies to "
+                      "it. The expression language, its functions and how rules meet schema "
+                      "changes are in docs/transforms.md.",
+                      &config::transform_options()});
   sections.push_back({"Options of every source", "", &config::common_source_options()});
   for (const auto& f : registry.sources()) {
     sections.push_back({"Source `" + f.type + "`", "", f.options});

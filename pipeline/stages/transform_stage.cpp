@@ -161,8 +161,8 @@ std::unique_ptr<TransformStage::Plan> TransformStage::build(const Rule& rule,
     throw Error(ErrorKind::Config,
                 rule.label + " at " + rule.place + ", on " + in.id().str() + ": " + message,
                 in.id().str(),
-                "change the rule to the table's columns now (starcdc validate checks the "
-                "file; the table's columns are in `starcdc status`)");
+                "change the rule to fit the table's columns and restart; the pipeline resumes "
+                "from its last checkpoint, before this change");
   };
   transform::Aliases aliases;
   for (const auto& item : rule.projection) {

@@ -589,6 +589,25 @@ asio::awaitable<void> TransactionCommitter::add_missing_columns(const TableSchem
 
 namespace {
 
+// Where an added column goes: AFTER the column it follows upstream when StarRocks allows it
+// there (not among the key columns, which come first); at the end otherwise, also for FIRST
+// (StarRocks refuses FIRST before key columns).
+std::string placement(const SchemaChange& change) {
+  if (change.after_column.empty() || change.schema == nullptr) {
+    return "";
+  }
+  const int i = change.schema->find_column(change.after_column);
+  if (i < 0) {
+    return "";
+  }
+  const auto key = change.schema->primary_key();
+  const bool is_key = std::find(key.begin(), key.end(), static_cast<uint16_t>(i)) != key.end();
+  if (is_key && key.back() != static_cast<uint16_t>(i)) {
+    return "";
+  }
+  return change.after_column;
+}
+
 // The StarRocks DEFAULT clause for a MySQL/MariaDB COLUMN_DEFAULT: ' DEFAULT "7"', or "" when it
 // is an expression StarRocks cannot take.
 std::string default_clause(const std::string& d, const std::string& mapped_type) {
@@ -630,7 +649,8 @@ std::string default_clause(const std::string& d, const std::string& mapped_type)
 }  // namespace
 
 asio::awaitable<std::string> TransactionCommitter::add_column(TableId t, Column c,
-                                                              const std::string& default_value) {
+                                                              const std::string& default_value,
+                                                              const std::string& after) {
   std::string error;
   auto mapped = map_type(c, false, settings_.char_bytes, &error);
   if (!mapped) {
@@ -638,7 +658,8 @@ asio::awaitable<std::string> TransactionCommitter::add_column(TableId t, Column 
   }
   std::string statement = "ALTER TABLE " + quote_identifier(t.database) + "." +
                           quote_identifier(t.table) + " ADD COLUMN " + quote_identifier(c.name) +
-                          " " + mapped->sql + " NULL" + default_clause(default_value, mapped->sql);
+                          " " + mapped->sql + " NULL" + default_clause(default_value, mapped->sql) +
+                          (after.empty() ? "" : " AFTER " + quote_identifier(after));
   co_await sql_.execute(statement, "ALTER TABLE " + t.str());
   co_await wait_alter_finished(t);
   co_return statement;
@@ -712,7 +733,8 @@ asio::awaitable<void> TransactionCommitter::apply(SchemaChange change) {
       }
       Column column = change.definition;
       column.name = change.column;
-      statement = co_await add_column(t, std::move(column), change.default_value);
+      statement =
+          co_await add_column(t, std::move(column), change.default_value, placement(change));
       break;
     }
     case SchemaChangeKind::DropColumn:

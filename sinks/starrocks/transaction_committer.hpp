@@ -47,9 +47,11 @@ class TransactionCommitter : public SinkCommitter {
   asio::awaitable<void> add_missing_columns(const TableSchema& schema, TableId table);
   // ALTER TABLE ... ADD COLUMN (nullable, mapped type), waits for the job; returns the statement.
   // `default_value`: the source's default (SchemaChange::default_value), given to StarRocks
-  // when it is a literal or CURRENT_TIMESTAMP, so rows that existed before take it.
+  // when it is a literal or CURRENT_TIMESTAMP, so rows that existed before take it. `after`:
+  // the column it follows (AFTER), or "" for the end.
   asio::awaitable<std::string> add_column(TableId table, Column column,
-                                          const std::string& default_value = "");
+                                          const std::string& default_value = "",
+                                          const std::string& after = "");
   asio::awaitable<bool> column_exists(TableId table, std::string column);
 
   Headers load_headers_for(const TableSchema* schema, const std::vector<uint64_t>& columns) const;
