@@ -14,9 +14,11 @@ tests/tools/kmock on 127.0.0.1 (ports picked by the OS), fed and read with kcat.
 Everything lives in kmock's memory and is gone when it stops. Its directory (bootstrap file,
 stderr log, kcat input files) is removed by stop() unless keep=True or STARCDC_KEEP_KAFKA=1.
 
-The mock's limits (specs/test-env-recipes.md section 4): PLAINTEXT only, no admin API (topics
-come from create_topic() or auto-creation, 4 partitions), a consumer group's first join waits
-3 s, and transactions are accepted but not isolated (read_committed sees aborted records)."""
+The mock's limits (tests/README.md, specs/test-env-recipes.md section 4): each partition keeps
+only its newest 5 MiB of record batches and drops older ones silently (check watermarks() when
+producing much), PLAINTEXT only, no admin API (topics come from create_topic() or
+auto-creation, 4 partitions), a consumer group's first join waits 3 s, and transactions are
+accepted but not isolated (read_committed sees aborted records)."""
 
 import json
 import os
