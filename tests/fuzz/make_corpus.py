@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """Writes the seed corpora of the fuzz targets from captured binlog files and DDL corpora.
 
-usage: make_corpus.py OUT_DIR BINLOG_FILE_OR_DIR_OR_DDL_CORPUS...
+usage: make_corpus.py OUT_DIR BINLOG_FILE_OR_DIR_OR_DDL_CORPUS_OR_KAFKA_FIXTURES...
 
-Creates OUT_DIR/binlog_event, OUT_DIR/binlog_table_map, OUT_DIR/binlog_json and
-OUT_DIR/ddl_parser (emptied first).
+Creates OUT_DIR/binlog_event, OUT_DIR/binlog_table_map, OUT_DIR/binlog_json,
+OUT_DIR/ddl_parser and OUT_DIR/kafka_{debezium,canal,maxwell,json} (emptied first).
 Each binlog file (magic fe 62 69 6e, then v4 events; *.gz decompressed) is split into its
 events. binlog_event gets, per event, the file's FORMAT_DESCRIPTION, the TABLE_MAP a rows event
 refers to, and the event, in the framing of tests/fuzz/binlog_event_fuzz.cpp, plus the start of
@@ -13,6 +13,8 @@ the same event thousands of times). binlog_table_map gets every distinct TABLE_M
 binlog_json gets a few hand-assembled values (sql-common/json_binary.h, sql/json_diff.cc, WKB).
 ddl_parser gets every statement of the DDL corpus files (*.txt, the format of
 tests/fixtures/ddl/corpus.txt) behind the options byte of tests/fuzz/ddl_parser_fuzz.cpp.
+A Kafka fixtures folder (tests/fixtures/kafka: one folder per format, each NAME.json a message
+value with NAME.key its key) gives the kafka_* corpora in the framing of tests/fuzz/kafka_fuzz.hpp.
 Missing inputs are skipped, so the corpus is smaller but the run goes on."""
 
 import gzip
@@ -142,9 +144,38 @@ def ddl_statements(path):
         yield options, "\n".join(sql)
 
 
+KAFKA_FORMATS = {"debezium-json": "kafka_debezium", "canal-json": "kafka_canal",
+                 "maxwell-json": "kafka_maxwell", "json": "kafka_json"}
+
+
+def is_kafka_fixtures(path):
+    return os.path.isdir(os.path.join(path, "debezium-json"))
+
+
+def kafka_seeds(root):
+    """(corpus name, seed) of every message fixture: options byte, key length, key, value."""
+    for folder, corpus in KAFKA_FORMATS.items():
+        for sub in ("", "bad"):
+            d = os.path.join(root, folder, sub)
+            if not os.path.isdir(d):
+                continue
+            for name in sorted(os.listdir(d)):
+                if not name.endswith(".json"):
+                    continue
+                with open(os.path.join(d, name), "rb") as f:
+                    value = f.read()
+                key = b""
+                key_path = os.path.join(d, name[:-5] + ".key")
+                if os.path.isfile(key_path):
+                    with open(key_path, "rb") as f:
+                        key = f.read().rstrip(b"\n")[:255]
+                options = 2 if os.path.isfile(os.path.join(d, name[:-5] + ".options")) else 0
+                yield corpus, bytes([options, len(key)]) + key + value
+
+
 def binlog_files(args):
     for a in args:
-        if a.endswith(".txt"):
+        if a.endswith(".txt") or (os.path.isdir(a) and is_kafka_fixtures(a)):
             continue
         if os.path.isdir(a):
             for name in sorted(os.listdir(a)):
@@ -166,7 +197,8 @@ def main():
         sys.exit(__doc__)
     out = sys.argv[1]
     dirs = {t: os.path.join(out, t)
-            for t in ("binlog_event", "binlog_table_map", "binlog_json", "ddl_parser")}
+            for t in ("binlog_event", "binlog_table_map", "binlog_json", "ddl_parser",
+                      *KAFKA_FORMATS.values())}
     for d in dirs.values():
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
@@ -215,6 +247,11 @@ def main():
         if a.endswith(".txt") and os.path.isfile(a):
             for options, sql in ddl_statements(a):
                 write(dirs["ddl_parser"], bytes([options]) + sql.encode("utf-8"))
+
+    for a in sys.argv[2:]:
+        if os.path.isdir(a) and is_kafka_fixtures(a):
+            for corpus, seed in kafka_seeds(a):
+                write(dirs[corpus], seed)
 
     for t, d in dirs.items():
         counts[t] = len(os.listdir(d))

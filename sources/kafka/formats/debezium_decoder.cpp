@@ -112,7 +112,7 @@ std::optional<Error> DebeziumDecoder::schema_at(char* v, char* end, char*& v_end
     return std::nullopt;
   }
   schema_text_.assign(raw.begin(), raw.end());
-  schema_text_.push_back('\0');
+  schema_text_.resize(raw.size() + JsonTape::kPadding, '\0');
   if (!schema_tape_.parse(schema_text_.data(), raw.size())) {
     return parse_error(schema_tape_, "$.schema");
   }
@@ -138,7 +138,7 @@ std::optional<Error> DebeziumDecoder::read_primary_key(std::string_view key) {
     return std::nullopt;
   }
   key_text_.assign(key.begin(), key.end());
-  key_text_.push_back('\0');
+  key_text_.resize(key.size() + JsonTape::kPadding, '\0');
   char* p = key_text_.data();
   char* end = p + key.size();
   p = const_cast<char*>(skip_json_space(p, end));

@@ -61,11 +61,11 @@ char* DecoderCore::begin(std::span<const char> value) {
   fields_.clear();
   pending_.clear();
   arena_.reset();
-  buffer_.resize(value.size() + 1);
+  buffer_.resize(value.size() + JsonTape::kPadding);
   if (!value.empty()) {
     std::memcpy(buffer_.data(), value.data(), value.size());
   }
-  buffer_[value.size()] = '\0';
+  std::memset(buffer_.data() + value.size(), 0, JsonTape::kPadding);
   return buffer_.data();
 }
 

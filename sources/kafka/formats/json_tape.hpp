@@ -31,16 +31,19 @@ class JsonTape {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
   static constexpr size_t kMaxDepth = 64;
+  static constexpr size_t kPadding = 4;
 
   JsonTape();
   ~JsonTape();
   JsonTape(const JsonTape&) = delete;
   JsonTape& operator=(const JsonTape&) = delete;
 
-  // Parses one JSON value starting at `text`, which must be NUL-terminated (text[length] == 0)
-  // and stays valid while the nodes are used. When `stop_when_done`, parsing ends after the
-  // first complete value and consumed() says where; else anything but whitespace after it is
-  // an error. On error returns false and error() / error_offset() describe it.
+  // Parses one JSON value starting at `text`, which must be followed by kPadding NUL bytes
+  // (text[length .. length + kPadding - 1] == 0: RapidJSON's UTF-8 check reads up to three
+  // bytes past a truncated sequence) and stays valid while the nodes are used. When
+  // `stop_when_done`, parsing ends after the first complete value and consumed() says where; else
+  // anything but whitespace after it is an error. On error returns false and error() /
+  // error_offset() describe it.
   bool parse(char* text, size_t length, bool stop_when_done = false);
   size_t consumed() const { return consumed_; }
   const std::string& error() const { return error_; }

@@ -1,0 +1,4 @@
+// libFuzzer target: one Kafka message through the json decoder (see kafka_fuzz.hpp).
+#include "kafka_fuzz.hpp"
+
+STARCDC_KAFKA_FUZZ_TARGET(starcdc::kafka::Format::Json)
