@@ -260,7 +260,9 @@ asio::awaitable<void> Runtime::pipeline_main(Attempt& a) {
       break;
     }
     const auto now = std::chrono::steady_clock::now();
-    if (at_boundary && now - epoch_start >= base_interval * pace_.load(std::memory_order_relaxed)) {
+    if (at_boundary &&
+        (r.checkpoint_now ||
+         now - epoch_start >= base_interval * pace_.load(std::memory_order_relaxed))) {
       a.batcher->cut(last_boundary, false);
       epoch_start = now;
     }

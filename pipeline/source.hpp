@@ -17,6 +17,9 @@ enum class PollStatus : uint8_t { Progress, Idle, EndOfInput };
 struct PollResult {
   PollStatus status = PollStatus::Progress;
   std::optional<Position> boundary;
+  // End the epoch at `boundary` now, not at the next interval: the source waits for it to be
+  // committed (a Kafka partition being handed to another daemon).
+  bool checkpoint_now = false;
 };
 
 class Source {

@@ -1,0 +1,728 @@
+#include "sources/kafka/kafka_source.hpp"
+
+#include <librdkafka/rdkafka.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <memory>
+
+#include "pipeline/common/log.hpp"
+#include "pipeline/common/metrics.hpp"
+#include "pipeline/model/columns_json.hpp"
+#include "sources/kafka/formats/message.hpp"
+#include "sources/kafka/kafka_options.hpp"
+#include "sources/kafka/table_shapes.hpp"
+
+namespace starcdc::kafka {
+namespace {
+
+constexpr std::string_view kComponent = "source.kafka";
+
+using PartitionKey = std::pair<std::string, int32_t>;
+using Offsets = std::map<PartitionKey, int64_t>;  // the next offset to read
+
+struct ListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* l) const {
+    rd_kafka_topic_partition_list_destroy(l);
+  }
+};
+using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
+struct MessageDeleter {
+  void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
+};
+
+std::string where_of(const rd_kafka_message_t* m) {
+  return std::string(rd_kafka_topic_name(m->rkt)) + "/" + std::to_string(m->partition) + "/" +
+         std::to_string(m->offset);
+}
+
+std::string list_text(const rd_kafka_topic_partition_list_t* l) {
+  std::string out;
+  for (int i = 0; i < l->cnt; ++i) {
+    out += (i == 0 ? "" : ", ") + std::string(l->elems[i].topic) + "/" +
+           std::to_string(l->elems[i].partition);
+  }
+  return out;
+}
+
+std::string position_json(const Offsets& offsets, const std::string& schemas) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("offsets");
+  w.StartObject();
+  const std::string* topic = nullptr;
+  for (const auto& [key, offset] : offsets) {
+    if (topic == nullptr || *topic != key.first) {
+      if (topic != nullptr) {
+        w.EndObject();
+      }
+      topic = &key.first;
+      w.Key(key.first.c_str(), static_cast<rapidjson::SizeType>(key.first.size()));
+      w.StartObject();
+    }
+    const std::string p = std::to_string(key.second);
+    w.Key(p.c_str(), static_cast<rapidjson::SizeType>(p.size()));
+    w.Int64(offset);
+  }
+  if (topic != nullptr) {
+    w.EndObject();
+  }
+  w.EndObject();
+  w.Key("schemas");
+  w.RawValue(schemas.c_str(), schemas.size(), rapidjson::kObjectType);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+// The offsets of a position; false when it is not a kafka source's position.
+bool read_offsets(const rapidjson::Value& doc, Offsets& out) {
+  if (!doc.IsObject() || !doc.HasMember("offsets") || !doc["offsets"].IsObject()) {
+    return false;
+  }
+  for (const auto& t : doc["offsets"].GetObject()) {
+    if (!t.value.IsObject()) {
+      return false;
+    }
+    for (const auto& p : t.value.GetObject()) {
+      char* end = nullptr;
+      const long part = std::strtol(p.name.GetString(), &end, 10);
+      if (*end != '\0' || part < 0 || !p.value.IsInt64() || p.value.GetInt64() < 0) {
+        return false;
+      }
+      out[{t.name.GetString(), static_cast<int32_t>(part)}] = p.value.GetInt64();
+    }
+  }
+  return true;
+}
+
+DecoderOptions decoder_options(const KafkaSettings& s) {
+  DecoderOptions o;
+  o.primary_key = s.primary_key;
+  o.table_field = s.table_field;
+  o.database_field = s.database_field;
+  o.database = s.database;
+  o.op_field = s.op_field;
+  o.require_schema = s.schema_include;
+  return o;
+}
+
+class KafkaSource : public Source {
+ public:
+  KafkaSource(const SourceContext& ctx, KafkaSettings s)
+      : io_(ctx.io),
+        s_(std::move(s)),
+        shapes_(ctx.schemas),
+        decoder_(make_decoder(format_from(s_.format).value(), decoder_options(s_))),
+        messages_(
+            Metrics::global().counter("starcdc_kafka_messages_total", "Kafka messages read.")),
+        bytes_(Metrics::global().counter("starcdc_kafka_message_bytes_total",
+                                         "Bytes of Kafka message values read.")),
+        parse_errors_(Metrics::global().counter(
+            "starcdc_kafka_parse_errors_total",
+            "Kafka messages that could not be decoded (skipped or dead-lettered).")),
+        assigned_(Metrics::global().gauge("starcdc_kafka_assigned_partitions",
+                                          "Partitions this daemon reads.")),
+        rebalances_(Metrics::global().counter("starcdc_kafka_rebalances_total",
+                                              "Group rebalances that moved partitions.")) {}
+
+  ~KafkaSource() override {
+    if (rk_ != nullptr) {
+      rd_kafka_destroy(rk_);
+    }
+    if (dlq_ != nullptr) {
+      rd_kafka_destroy(dlq_);
+    }
+  }
+
+  asio::awaitable<void> open(std::optional<Position> resume_after) override {
+    if (resume_after && !resume_after->empty()) {
+      rapidjson::Document doc;
+      doc.Parse(resume_after->json().c_str());
+      if (doc.HasParseError() || !read_offsets(doc, checkpoint_)) {
+        throw Error(ErrorKind::Data, "the checkpoint's position is not a kafka position",
+                    resume_after->json(), "the state directory belongs to another pipeline");
+      }
+      if (doc.HasMember("schemas") && doc["schemas"].IsObject()) {
+        for (const auto& t : doc["schemas"].GetObject()) {
+          std::vector<Column> cols;
+          std::vector<uint16_t> key;
+          const std::string name = t.name.GetString();
+          const auto dot = name.find('.');
+          if (dot == std::string::npos || !read_columns_json(t.value, cols, key)) {
+            throw Error(ErrorKind::Data, "the checkpoint's table columns are malformed", name);
+          }
+          shapes_.restore(TableId{name.substr(0, dot), name.substr(dot + 1)}, std::move(cols),
+                          std::move(key));
+        }
+      }
+      fresh_ = false;
+    }
+    schemas_json_ = shapes_.json();
+    connect();
+    co_return;
+  }
+
+  asio::awaitable<PollResult> poll(Emitter& out, uint64_t max_events) override {
+    release_revoked_if_committed();
+    uint64_t events = 0;
+    bool any = false;
+    auto wait = std::chrono::milliseconds(1);
+    const auto deadline = std::chrono::steady_clock::now() + s_.poll_timeout;
+    while (events < max_events) {
+      std::unique_ptr<rd_kafka_message_t, MessageDeleter> m(rd_kafka_consumer_poll(rk_, 0));
+      if (!failure_.empty()) {
+        throw Error(failure_kind_, failure_, "", failure_hint_);
+      }
+      if (m == nullptr) {
+        if (any || std::chrono::steady_clock::now() >= deadline) {
+          break;
+        }
+        timer_.expires_after(wait);
+        co_await timer_.async_wait(asio::use_awaitable);
+        wait = std::min(wait * 2, std::chrono::milliseconds(20));
+        continue;
+      }
+      if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        consumer_error(m.get());
+        continue;
+      }
+      any = true;
+      events += handle(m.get(), out);
+    }
+    PollResult r;
+    r.status = any ? PollStatus::Progress : PollStatus::Idle;
+    r.boundary = position();
+    r.checkpoint_now = revoke_pending_;
+    co_return r;
+  }
+
+  void on_committed(const Position& p) override {
+    rapidjson::Document doc;
+    doc.Parse(p.json().c_str());
+    Offsets done;
+    if (doc.HasParseError() || !read_offsets(doc, done)) {
+      return;
+    }
+    PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(done.size())));
+    for (const auto& [key, offset] : done) {
+      committed_[key] = offset;
+      if (offsets_.count(key) != 0) {
+        rd_kafka_topic_partition_list_add(list.get(), key.first.c_str(), key.second)->offset =
+            offset;
+      }
+    }
+    // Lag tools and the next owner of a partition read the group's offsets.
+    if (list->cnt > 0 && rk_ != nullptr) {
+      rd_kafka_commit(rk_, list.get(), 1);
+    }
+    release_revoked_if_committed();
+  }
+
+  asio::awaitable<void> close() override {
+    if (rk_ != nullptr) {
+      closing_ = true;
+      rd_kafka_consumer_close(rk_);
+      rd_kafka_destroy(rk_);
+      rk_ = nullptr;
+    }
+    if (dlq_ != nullptr) {
+      rd_kafka_flush(dlq_, 5000);
+      rd_kafka_destroy(dlq_);
+      dlq_ = nullptr;
+    }
+    co_return;
+  }
+
+ private:
+  void set(rd_kafka_conf_t* conf, const std::string& key, const std::string& value) {
+    char err[512];
+    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+      rd_kafka_conf_destroy(conf);
+      throw Error(ErrorKind::Config, "properties." + key + ": " + err, "properties." + key);
+    }
+  }
+
+  rd_kafka_conf_t* base_conf() {
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    for (const auto& [k, v] : s_.properties) {
+      set(conf, k, v);
+    }
+    rd_kafka_conf_set_opaque(conf, this);
+    rd_kafka_conf_set_error_cb(conf, &KafkaSource::error_cb);
+    return conf;
+  }
+
+  void connect() {
+    rd_kafka_conf_t* conf = base_conf();
+    set(conf, "enable.auto.commit", "false");
+    set(conf, "enable.auto.offset.store", "false");
+    set(conf, "enable.partition.eof", "false");
+    if (s_.properties.count("auto.offset.reset") == 0) {
+      set(conf, "auto.offset.reset", "earliest");
+    }
+    rd_kafka_conf_set_rebalance_cb(conf, &KafkaSource::rebalance_cb);
+    char err[512];
+    rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+    if (rk_ == nullptr) {
+      throw Error(ErrorKind::Config, std::string("cannot create the Kafka consumer: ") + err, "");
+    }
+    rd_kafka_poll_set_consumer(rk_);
+    std::vector<std::string> topics = s_.topics;
+    if (!s_.topic_pattern.empty()) {
+      topics = {s_.topic_pattern[0] == '^' ? s_.topic_pattern : "^" + s_.topic_pattern};
+    }
+    PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
+    for (const auto& t : topics) {
+      rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+    }
+    if (const rd_kafka_resp_err_t e = rd_kafka_subscribe(rk_, list.get()); e != 0) {
+      throw Error(ErrorKind::Config, std::string("cannot subscribe: ") + rd_kafka_err2str(e), "");
+    }
+    if (s_.parse_errors == ParseErrors::DeadLetter) {
+      rd_kafka_conf_t* pconf = base_conf();
+      set(pconf, "enable.idempotence", "true");
+      dlq_ = rd_kafka_new(RD_KAFKA_PRODUCER, pconf, err, sizeof err);
+      if (dlq_ == nullptr) {
+        throw Error(ErrorKind::Config,
+                    std::string("cannot create the dead-letter producer: ") + err, "");
+      }
+    }
+    log::info(kComponent, "Kafka consumer started.",
+              {{"group", std::string_view(s_.group_id)},
+               {"topics",
+                std::string_view(s_.topic_pattern.empty() ? join(s_.topics) : s_.topic_pattern)},
+               {"format", std::string_view(s_.format)},
+               {"resume", std::string_view(fresh_ ? "scan.startup.mode" : "checkpoint")}});
+  }
+
+  static std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) {
+      out += (out.empty() ? "" : ",") + x;
+    }
+    return out;
+  }
+
+  static void error_cb(rd_kafka_t*, int err, const char* reason, void* opaque) {
+    auto* self = static_cast<KafkaSource*>(opaque);
+    const auto e = static_cast<rd_kafka_resp_err_t>(err);
+    if (e == RD_KAFKA_RESP_ERR__FATAL) {
+      self->fail(ErrorKind::Refused, std::string("Kafka client fatal error: ") + reason,
+                 "see the broker's and the client's configuration");
+      return;
+    }
+    if (e == RD_KAFKA_RESP_ERR__AUTHENTICATION || e == RD_KAFKA_RESP_ERR__SSL) {
+      self->fail(ErrorKind::Refused, std::string("Kafka refused the connection: ") + reason,
+                 "check properties.security.protocol, sasl.* and ssl.*");
+      return;
+    }
+    self->warn_throttled(std::string(rd_kafka_err2name(e)) + ": " + reason);
+  }
+
+  void fail(ErrorKind kind, std::string message, std::string hint) {
+    if (failure_.empty()) {
+      failure_kind_ = kind;
+      failure_ = std::move(message);
+      failure_hint_ = std::move(hint);
+    }
+  }
+
+  void warn_throttled(const std::string& what) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_warn_ < std::chrono::seconds(10)) {
+      return;
+    }
+    last_warn_ = now;
+    log::warn(kComponent, "Kafka client problem; retrying.", {{"error", std::string_view(what)}});
+  }
+
+  void consumer_error(const rd_kafka_message_t* m) {
+    switch (m->err) {
+      case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+        return;
+      case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+      case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
+        throw Error(ErrorKind::Refused, std::string("Kafka refused: ") + rd_kafka_message_errstr(m),
+                    m->rkt != nullptr ? rd_kafka_topic_name(m->rkt) : "",
+                    "grant the user Read on the topics and the group");
+      default:
+        warn_throttled(std::string(rd_kafka_err2name(m->err)) + ": " + rd_kafka_message_errstr(m));
+    }
+  }
+
+  static void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                           rd_kafka_topic_partition_list_t* parts, void* opaque) {
+    auto* self = static_cast<KafkaSource*>(opaque);
+    try {
+      if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        self->on_assign(parts);
+      } else {
+        self->on_revoke(parts);
+      }
+    } catch (const Error& e) {
+      self->fail(e.kind(), e.what(), e.hint());
+      rd_kafka_assign(rk, nullptr);
+    }
+  }
+
+  bool cooperative() const {
+    return std::strcmp(rd_kafka_rebalance_protocol(rk_), "COOPERATIVE") == 0;
+  }
+
+  void on_assign(rd_kafka_topic_partition_list_t* parts) {
+    PartitionList theirs(rd_kafka_topic_partition_list_copy(parts));
+    rd_kafka_committed(rk_, theirs.get(), 10000);
+    PartitionList by_time(rd_kafka_topic_partition_list_new(0));
+    for (int i = 0; i < parts->cnt; ++i) {
+      rd_kafka_topic_partition_t& p = parts->elems[i];
+      const PartitionKey key{p.topic, p.partition};
+      const int64_t group = theirs->elems[i].offset;
+      auto ours = checkpoint_.find(key);
+      int64_t start = RD_KAFKA_OFFSET_BEGINNING;
+      if (!fresh_) {
+        // The later of our checkpoint and the group's offset: the group's is ahead when
+        // another daemon owned the partition since our checkpoint.
+        if (ours != checkpoint_.end()) {
+          start = std::max(ours->second, group);
+        } else if (group >= 0) {
+          start = group;
+        }
+      } else {
+        switch (s_.startup) {
+          case StartupMode::EarliestOffset:
+            break;
+          case StartupMode::LatestOffset:
+            start = RD_KAFKA_OFFSET_END;
+            break;
+          case StartupMode::GroupOffsets:
+            start = group >= 0 ? group : RD_KAFKA_OFFSET_BEGINNING;
+            break;
+          case StartupMode::Timestamp:
+            rd_kafka_topic_partition_list_add(by_time.get(), p.topic, p.partition)->offset =
+                s_.startup_timestamp_ms;
+            break;
+          case StartupMode::SpecificOffsets:
+            for (const auto& so : s_.specific_offsets) {
+              if ((so.topic.empty() || so.topic == p.topic) && so.partition == p.partition) {
+                start = so.offset;
+              }
+            }
+            break;
+        }
+      }
+      p.offset = start;
+      if (start >= 0) {
+        offsets_[key] = start;
+      }
+    }
+    if (by_time->cnt > 0) {
+      if (rd_kafka_offsets_for_times(rk_, by_time.get(), 10000) != 0) {
+        throw Error(ErrorKind::Transient,
+                    "cannot find the offsets for scan.startup.timestamp-millis",
+                    list_text(by_time.get()));
+      }
+      for (int i = 0; i < by_time->cnt; ++i) {
+        rd_kafka_topic_partition_t* p = rd_kafka_topic_partition_list_find(
+            parts, by_time->elems[i].topic, by_time->elems[i].partition);
+        p->offset = by_time->elems[i].offset >= 0 ? by_time->elems[i].offset : RD_KAFKA_OFFSET_END;
+      }
+    }
+    rebalances_.add();
+    if (cooperative()) {
+      rd_kafka_error_t* e = rd_kafka_incremental_assign(rk_, parts);
+      if (e != nullptr) {
+        rd_kafka_error_destroy(e);
+      }
+    } else {
+      rd_kafka_assign(rk_, parts);
+    }
+    owned_ += parts->cnt;
+    assigned_.set(static_cast<double>(owned_));
+    log::info(kComponent, "Partitions assigned.",
+              {{"partitions", std::string_view(list_text(parts))}, {"owned", owned_}});
+  }
+
+  void on_revoke(rd_kafka_topic_partition_list_t* parts) {
+    if (closing_) {
+      cooperative() ? (void)rd_kafka_incremental_unassign(rk_, parts)
+                    : (void)rd_kafka_assign(rk_, nullptr);
+      return;
+    }
+    revoking_.reset(rd_kafka_topic_partition_list_copy(parts));
+    rd_kafka_pause_partitions(rk_, parts);
+    revoke_pending_ = true;
+    log::info(kComponent, "Partitions revoked; committing their epoch before releasing them.",
+              {{"partitions", std::string_view(list_text(parts))}});
+  }
+
+  void release_revoked_if_committed() {
+    if (!revoke_pending_ || rk_ == nullptr) {
+      return;
+    }
+    for (int i = 0; i < revoking_->cnt; ++i) {
+      const PartitionKey key{revoking_->elems[i].topic, revoking_->elems[i].partition};
+      auto mine = offsets_.find(key);
+      auto done = committed_.find(key);
+      if (mine != offsets_.end() && (done == committed_.end() || done->second != mine->second)) {
+        return;  // read past the last committed epoch: wait for the next one
+      }
+    }
+    PartitionList commit(rd_kafka_topic_partition_list_new(revoking_->cnt));
+    for (int i = 0; i < revoking_->cnt; ++i) {
+      const PartitionKey key{revoking_->elems[i].topic, revoking_->elems[i].partition};
+      if (auto it = offsets_.find(key); it != offsets_.end()) {
+        rd_kafka_topic_partition_list_add(commit.get(), key.first.c_str(), key.second)->offset =
+            it->second;
+      }
+    }
+    if (commit->cnt > 0) {
+      rd_kafka_commit(rk_, commit.get(), 0);  // the next owner starts here
+    }
+    for (int i = 0; i < revoking_->cnt; ++i) {
+      const PartitionKey key{revoking_->elems[i].topic, revoking_->elems[i].partition};
+      offsets_.erase(key);
+      committed_.erase(key);
+      checkpoint_.erase(key);
+    }
+    if (cooperative()) {
+      rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk_, revoking_.get());
+      if (e != nullptr) {
+        rd_kafka_error_destroy(e);
+      }
+      owned_ -= revoking_->cnt;
+    } else {
+      rd_kafka_assign(rk_, nullptr);
+      owned_ = 0;
+    }
+    assigned_.set(static_cast<double>(owned_));
+    log::info(kComponent, "Partitions released after their epoch was committed.",
+              {{"partitions", std::string_view(list_text(revoking_.get()))}});
+    revoking_.reset();
+    revoke_pending_ = false;
+  }
+
+  Position position() {
+    if (shapes_.changed_since_json()) {
+      schemas_json_ = shapes_.json();
+    }
+    return Position::from_json(position_json(offsets_, schemas_json_));
+  }
+
+  // Decodes one message and emits what it says; returns the number of row events.
+  uint64_t handle(const rd_kafka_message_t* m, Emitter& out) {
+    const PartitionKey key{rd_kafka_topic_name(m->rkt), m->partition};
+    messages_.add();
+    bytes_.add(m->len);
+    const std::string_view msg_key(static_cast<const char*>(m->key), m->key_len);
+    // The decoder reads a copy of its own; it leaves the message as it is.
+    auto decoded = decoder_->decode(key.first, msg_key,
+                                    std::span<char>(static_cast<char*>(m->payload), m->len));
+    uint64_t events = 0;
+    if (!decoded.ok()) {
+      bad_message(m, decoded.error().what());
+    } else {
+      events = apply(*decoded.value(), m, out);
+    }
+    offsets_[key] = m->offset + 1;
+    return events;
+  }
+
+  uint64_t apply(const DecodedMessage& d, const rd_kafka_message_t* m, Emitter& out) {
+    if (shapes_.changed_since_json()) {
+      schemas_json_ = shapes_.json();  // the position before this message, below
+    }
+    auto before_position = [&] {
+      return Position::from_json(position_json(offsets_, schemas_json_));
+    };
+    switch (d.kind) {
+      case DecodedMessage::Kind::Skip:
+        return 0;
+      case DecodedMessage::Kind::Truncate:
+      case DecodedMessage::Kind::Ddl: {
+        const TableSchema* schema = shapes_.find(d.table);
+        const bool drop = d.kind == DecodedMessage::Kind::Ddl && starts_with_drop(d.ddl);
+        if ((d.kind == DecodedMessage::Kind::Truncate || drop) && schema != nullptr) {
+          SchemaChange c;
+          c.kind = drop ? SchemaChangeKind::DropTable : SchemaChangeKind::TruncateTable;
+          c.table = d.table;
+          c.schema = drop ? nullptr : schema;
+          c.position_before = before_position();
+          if (drop) {
+            shapes_.forget(d.table);
+          }
+          out.schema_change(c);
+          return 0;
+        }
+        if (d.declared.empty()) {
+          log::info(kComponent,
+                    "Schema statement noted; the table follows the columns of its "
+                    "next rows.",
+                    {{"table", std::string_view(d.table.str())},
+                     {"statement", std::string_view(d.ddl)},
+                     {"message", std::string_view(where_of(m))}});
+          return 0;
+        }
+        break;
+      }
+      case DecodedMessage::Kind::Rows:
+        break;
+    }
+    changes_.clear();
+    const TableSchema* schema = shapes_.resolve(d, changes_);
+    if (!changes_.empty()) {
+      const Position p = before_position();
+      for (SchemaChange& c : changes_) {
+        c.position_before = p;
+        out.schema_change(c);
+      }
+    }
+    uint64_t events = 0;
+    for (const RowChange& r : d.rows) {
+      ChangeEvent e;
+      e.op = r.op;
+      e.schema = schema;
+      e.commit_ms = d.commit_ms != 0 ? d.commit_ms : rd_kafka_message_timestamp(m, nullptr);
+      if (!r.after.empty()) {
+        const bool full = shapes_.fill(schema, r.after, after_, after_mask_);
+        e.after = RowImage{after_, ColumnMask{full ? nullptr : after_mask_.data()}};
+      }
+      if (!r.before.empty()) {
+        const bool full = shapes_.fill(schema, r.before, before_, before_mask_);
+        e.before = RowImage{before_, ColumnMask{full ? nullptr : before_mask_.data()}};
+      }
+      if (e.op == Op::Update && e.before.empty()) {
+        e.op = Op::Insert;  // an upsert
+      } else if (e.op == Op::Delete && e.before.empty()) {
+        std::swap(e.before, e.after);
+      }
+      if ((e.op == Op::Delete && e.before.empty()) || (e.op != Op::Delete && e.after.empty())) {
+        continue;
+      }
+      out.event(e);
+      ++events;
+    }
+    return events;
+  }
+
+  static bool starts_with_drop(const std::string& ddl) {
+    std::string head;
+    for (char c : ddl) {
+      if (head.size() >= 10) {
+        break;
+      }
+      if (c != '\n' && c != '\t') {
+        head.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+      }
+    }
+    return head.rfind("DROP TABLE", 0) == 0;
+  }
+
+  void bad_message(const rd_kafka_message_t* m, const std::string& why) {
+    const std::string where = where_of(m);
+    if (s_.parse_errors == ParseErrors::Fail) {
+      throw Error(ErrorKind::Data, "cannot decode the message at " + where + ": " + why, where,
+                  "fix the producer; scan.parse-errors: skip or dead-letter goes on past such "
+                  "messages");
+    }
+    parse_errors_.add();
+    if (s_.parse_errors == ParseErrors::Skip) {
+      log::warn(kComponent, "Undecodable message skipped.",
+                {{"message", std::string_view(where)}, {"error", std::string_view(why)}});
+      return;
+    }
+    rd_kafka_headers_t* headers = rd_kafka_headers_new(4);
+    const std::string topic = rd_kafka_topic_name(m->rkt);
+    const std::string partition = std::to_string(m->partition);
+    const std::string offset = std::to_string(m->offset);
+    rd_kafka_header_add(headers, "starcdc.error", -1, why.data(), static_cast<ssize_t>(why.size()));
+    rd_kafka_header_add(headers, "starcdc.topic", -1, topic.data(),
+                        static_cast<ssize_t>(topic.size()));
+    rd_kafka_header_add(headers, "starcdc.partition", -1, partition.data(),
+                        static_cast<ssize_t>(partition.size()));
+    rd_kafka_header_add(headers, "starcdc.offset", -1, offset.data(),
+                        static_cast<ssize_t>(offset.size()));
+    rd_kafka_vu_t vu[5];
+    vu[0].vtype = RD_KAFKA_VTYPE_TOPIC;
+    vu[0].u.cstr = s_.dead_letter_topic.c_str();
+    vu[1].vtype = RD_KAFKA_VTYPE_VALUE;
+    vu[1].u.mem.ptr = m->payload;
+    vu[1].u.mem.size = m->len;
+    vu[2].vtype = RD_KAFKA_VTYPE_KEY;
+    vu[2].u.mem.ptr = m->key;
+    vu[2].u.mem.size = m->key_len;
+    vu[3].vtype = RD_KAFKA_VTYPE_HEADERS;
+    vu[3].u.headers = headers;
+    vu[4].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+    vu[4].u.i = RD_KAFKA_MSG_F_COPY;
+    rd_kafka_error_t* produce_error = rd_kafka_produceva(dlq_, vu, 5);
+    const bool produced = produce_error == nullptr;
+    if (!produced) {
+      rd_kafka_error_destroy(produce_error);
+      rd_kafka_headers_destroy(headers);
+    }
+    // The message must be in the dead-letter topic before a checkpoint passes it.
+    if (!produced || rd_kafka_flush(dlq_, 30000) != 0 || rd_kafka_outq_len(dlq_) > 0) {
+      throw Error(ErrorKind::Transient,
+                  "cannot write the undecodable message at " + where +
+                      " to the dead-letter topic " + s_.dead_letter_topic,
+                  where, "check that the topic exists and the user may write to it");
+    }
+    log::warn(kComponent, "Undecodable message sent to the dead-letter topic.",
+              {{"message", std::string_view(where)},
+               {"topic", std::string_view(s_.dead_letter_topic)},
+               {"error", std::string_view(why)}});
+  }
+
+  asio::io_context& io_;
+  asio::steady_timer timer_{io_};
+  KafkaSettings s_;
+  TableShapes shapes_;
+  std::unique_ptr<MessageDecoder> decoder_;
+  rd_kafka_t* rk_ = nullptr;
+  rd_kafka_t* dlq_ = nullptr;
+  bool fresh_ = true;
+  bool closing_ = false;
+  bool revoke_pending_ = false;
+  PartitionList revoking_;
+  Offsets checkpoint_;  // from the checkpoint: where assigned partitions resume
+  Offsets offsets_;     // owned partitions: the next offset to read
+  Offsets committed_;   // as of the last committed epoch
+  int64_t owned_ = 0;
+  std::string schemas_json_ = "{}";
+  std::vector<SchemaChange> changes_;
+  std::vector<Value> before_;
+  std::vector<Value> after_;
+  std::vector<uint64_t> before_mask_;
+  std::vector<uint64_t> after_mask_;
+  std::string failure_;
+  std::string failure_hint_;
+  ErrorKind failure_kind_ = ErrorKind::Internal;
+  std::chrono::steady_clock::time_point last_warn_{};
+  Counter& messages_;
+  Counter& bytes_;
+  Counter& parse_errors_;
+  Gauge& assigned_;
+  Counter& rebalances_;
+};
+
+}  // namespace
+
+SourceFactory kafka_source_factory() {
+  SourceFactory f;
+  f.type = "kafka";
+  f.options = &kafka_options();
+  f.create = [](const SourceContext& ctx,
+                const config::OptionValues& o) -> std::unique_ptr<Source> {
+    return std::make_unique<KafkaSource>(ctx, kafka_settings_from(o, ctx.pipeline));
+  };
+  f.check = check_kafka_options;
+  return f;
+}
+
+}  // namespace starcdc::kafka
