@@ -13,8 +13,10 @@ config::OptionSet make() {
                          "Kafka brokers, host:port[,host:port...].")
             .is_required());
   s.add(OptionSpec::make("properties.group.id", OptionType::String,
-                         "Consumer group. Daemons with the same group share the partitions. "
-                         "Default: starcdc-<pipeline name>."));
+                         "Consumer group. Daemons with the same group share the partitions, and "
+                         "offsets are committed to it after each committed epoch. Without it "
+                         "the daemon reads every partition of the topics alone (no group; "
+                         "topic-pattern needs a group)."));
   s.add(OptionSpec::make("properties.", OptionType::Prefix,
                          "Any librdkafka setting, e.g. properties.security.protocol: SASL_SSL, "
                          "properties.sasl.mechanism, properties.ssl.ca.location. "
@@ -155,6 +157,9 @@ void check_kafka_options(const config::OptionValues& o, const config::Location& 
   if (topics == pattern) {
     diags.error(where, "source 'kafka': give exactly one of topic and topic-pattern");
   }
+  if (pattern && !o.has("properties.group.id")) {
+    diags.error(o.where("topic-pattern"), "topic-pattern needs properties.group.id");
+  }
   const std::string mode = o.get_string("scan.startup.mode");
   if (mode == "timestamp" && !o.has("scan.startup.timestamp-millis")) {
     diags.error(o.where("scan.startup.mode"),
@@ -188,9 +193,14 @@ KafkaSettings kafka_settings_from(const config::OptionValues& o, const std::stri
   if (o.has("properties.sasl.password")) {
     s.properties["sasl.password"] = o.get_string("properties.sasl.password");
   }
-  s.group_id =
-      o.has("properties.group.id") ? o.get_string("properties.group.id") : "starcdc-" + pipeline;
-  s.properties["group.id"] = s.group_id;
+  if (o.has("properties.group.id")) {
+    s.group_id = o.get_string("properties.group.id");
+    s.properties["group.id"] = s.group_id;
+  } else {
+    // librdkafka's consumer wants a group id even when it only assigns partitions; this one
+    // never joins nor commits.
+    s.properties["group.id"] = "starcdc-" + pipeline + "-standalone";
+  }
   if (o.has("topic")) {
     s.topics = o.get_list("topic");
   }

@@ -131,14 +131,7 @@ class KafkaSource : public Source {
         rebalances_(Metrics::global().counter("starcdc_kafka_rebalances_total",
                                               "Group rebalances that moved partitions.")) {}
 
-  ~KafkaSource() override {
-    if (rk_ != nullptr) {
-      rd_kafka_destroy(rk_);
-    }
-    if (dlq_ != nullptr) {
-      rd_kafka_destroy(dlq_);
-    }
-  }
+  ~KafkaSource() override { shutdown(); }
 
   asio::awaitable<void> open(std::optional<Position> resume_after) override {
     if (resume_after && !resume_after->empty()) {
@@ -218,15 +211,39 @@ class KafkaSource : public Source {
       }
     }
     // Lag tools and the next owner of a partition read the group's offsets.
-    if (list->cnt > 0 && rk_ != nullptr) {
+    if (list->cnt > 0 && rk_ != nullptr && !s_.group_id.empty()) {
       rd_kafka_commit(rk_, list.get(), 1);
     }
     release_revoked_if_committed();
   }
 
   asio::awaitable<void> close() override {
+    // A stop ends with a final epoch: wait (a while) for its commit, so the group's offsets
+    // say where it ended and the partitions' next owner starts there.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!s_.group_id.empty() && rk_ != nullptr && !all_committed() &&
+           std::chrono::steady_clock::now() < deadline) {
+      timer_.expires_after(std::chrono::milliseconds(10));
+      co_await timer_.async_wait(asio::use_awaitable);
+    }
+    if (!s_.group_id.empty() && rk_ != nullptr && !committed_.empty()) {
+      PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(committed_.size())));
+      for (const auto& [key, offset] : committed_) {
+        rd_kafka_topic_partition_list_add(list.get(), key.first.c_str(), key.second)->offset =
+            offset;
+      }
+      rd_kafka_commit(rk_, list.get(), 0);
+    }
+    shutdown();
+    co_return;
+  }
+
+ private:
+  // Leaves the group (revoked partitions are released at once: what this daemon read past its
+  // checkpoint is read again by the next owner or by this daemon's next run).
+  void shutdown() {
+    closing_ = true;
     if (rk_ != nullptr) {
-      closing_ = true;
       rd_kafka_consumer_close(rk_);
       rd_kafka_destroy(rk_);
       rk_ = nullptr;
@@ -236,10 +253,8 @@ class KafkaSource : public Source {
       rd_kafka_destroy(dlq_);
       dlq_ = nullptr;
     }
-    co_return;
   }
 
- private:
   void set(rd_kafka_conf_t* conf, const std::string& key, const std::string& value) {
     char err[512];
     if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
@@ -255,6 +270,7 @@ class KafkaSource : public Source {
     }
     rd_kafka_conf_set_opaque(conf, this);
     rd_kafka_conf_set_error_cb(conf, &KafkaSource::error_cb);
+    rd_kafka_conf_set_log_cb(conf, &KafkaSource::log_cb);
     return conf;
   }
 
@@ -273,16 +289,21 @@ class KafkaSource : public Source {
       throw Error(ErrorKind::Config, std::string("cannot create the Kafka consumer: ") + err, "");
     }
     rd_kafka_poll_set_consumer(rk_);
-    std::vector<std::string> topics = s_.topics;
-    if (!s_.topic_pattern.empty()) {
-      topics = {s_.topic_pattern[0] == '^' ? s_.topic_pattern : "^" + s_.topic_pattern};
-    }
-    PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
-    for (const auto& t : topics) {
-      rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
-    }
-    if (const rd_kafka_resp_err_t e = rd_kafka_subscribe(rk_, list.get()); e != 0) {
-      throw Error(ErrorKind::Config, std::string("cannot subscribe: ") + rd_kafka_err2str(e), "");
+    if (s_.group_id.empty()) {
+      assign_all();
+    } else {
+      std::vector<std::string> topics = s_.topics;
+      if (!s_.topic_pattern.empty()) {
+        topics = {s_.topic_pattern[0] == '^' ? s_.topic_pattern : "^" + s_.topic_pattern};
+      }
+      PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
+      for (const auto& t : topics) {
+        rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+      }
+      if (const rd_kafka_resp_err_t e = rd_kafka_subscribe(rk_, list.get()); e != 0) {
+        throw Error(ErrorKind::Config, std::string("cannot subscribe: ") + rd_kafka_err2str(e),
+                    "");
+      }
     }
     if (s_.parse_errors == ParseErrors::DeadLetter) {
       rd_kafka_conf_t* pconf = base_conf();
@@ -294,11 +315,44 @@ class KafkaSource : public Source {
       }
     }
     log::info(kComponent, "Kafka consumer started.",
-              {{"group", std::string_view(s_.group_id)},
+              {{"group", std::string_view(s_.group_id.empty() ? "(none: reads every partition)"
+                                                              : s_.group_id)},
                {"topics",
                 std::string_view(s_.topic_pattern.empty() ? join(s_.topics) : s_.topic_pattern)},
                {"format", std::string_view(s_.format)},
                {"resume", std::string_view(fresh_ ? "scan.startup.mode" : "checkpoint")}});
+  }
+
+  // Without a group: every partition the topics have now, read by this daemon alone.
+  void assign_all() {
+    const rd_kafka_metadata_t* md = nullptr;
+    const rd_kafka_resp_err_t e = rd_kafka_metadata(rk_, 1, nullptr, &md, 30000);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw Error(ErrorKind::Transient,
+                  std::string("cannot read the topics' partitions: ") + rd_kafka_err2str(e),
+                  s_.properties["bootstrap.servers"]);
+    }
+    PartitionList list(rd_kafka_topic_partition_list_new(0));
+    for (const auto& topic : s_.topics) {
+      bool found = false;
+      for (int i = 0; i < md->topic_cnt; ++i) {
+        const rd_kafka_metadata_topic_t& t = md->topics[i];
+        if (topic != t.topic || t.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          continue;
+        }
+        found = true;
+        for (int p = 0; p < t.partition_cnt; ++p) {
+          rd_kafka_topic_partition_list_add(list.get(), t.topic, t.partitions[p].id);
+        }
+      }
+      if (!found) {
+        rd_kafka_metadata_destroy(md);
+        throw Error(ErrorKind::Transient, "topic " + topic + " does not exist (yet)", topic,
+                    "create it, or set properties.group.id to wait for it");
+      }
+    }
+    rd_kafka_metadata_destroy(md);
+    on_assign(list.get());
   }
 
   static std::string join(const std::vector<std::string>& v) {
@@ -307,6 +361,13 @@ class KafkaSource : public Source {
       out += (out.empty() ? "" : ",") + x;
     }
     return out;
+  }
+
+  // librdkafka's own log lines (from its threads) as ours: warnings and worse only.
+  static void log_cb(const rd_kafka_t*, int level, const char* facility, const char* text) {
+    if (level <= 4) {
+      log::warn("source.kafka.librdkafka", text, {{"facility", std::string_view(facility)}});
+    }
   }
 
   static void error_cb(rd_kafka_t*, int err, const char* reason, void* opaque) {
@@ -377,7 +438,12 @@ class KafkaSource : public Source {
 
   void on_assign(rd_kafka_topic_partition_list_t* parts) {
     PartitionList theirs(rd_kafka_topic_partition_list_copy(parts));
-    rd_kafka_committed(rk_, theirs.get(), 10000);
+    for (int i = 0; i < theirs->cnt; ++i) {
+      theirs->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
+    }
+    if (!s_.group_id.empty()) {
+      rd_kafka_committed(rk_, theirs.get(), 10000);
+    }
     PartitionList by_time(rd_kafka_topic_partition_list_new(0));
     for (int i = 0; i < parts->cnt; ++i) {
       rd_kafka_topic_partition_t& p = parts->elems[i];
@@ -434,7 +500,7 @@ class KafkaSource : public Source {
       }
     }
     rebalances_.add();
-    if (cooperative()) {
+    if (!s_.group_id.empty() && cooperative()) {
       rd_kafka_error_t* e = rd_kafka_incremental_assign(rk_, parts);
       if (e != nullptr) {
         rd_kafka_error_destroy(e);
@@ -442,6 +508,8 @@ class KafkaSource : public Source {
     } else {
       rd_kafka_assign(rk_, parts);
     }
+    // A partition paused when it was revoked stays paused in librdkafka until resumed.
+    rd_kafka_resume_partitions(rk_, parts);
     owned_ += parts->cnt;
     assigned_.set(static_cast<double>(owned_));
     log::info(kComponent, "Partitions assigned.",
@@ -505,6 +573,13 @@ class KafkaSource : public Source {
               {{"partitions", std::string_view(list_text(revoking_.get()))}});
     revoking_.reset();
     revoke_pending_ = false;
+  }
+
+  bool all_committed() const {
+    return std::all_of(offsets_.begin(), offsets_.end(), [&](const auto& o) {
+      auto it = committed_.find(o.first);
+      return it != committed_.end() && it->second == o.second;
+    });
   }
 
   Position position() {
