@@ -34,8 +34,8 @@ struct KafkaSettings {
   std::map<std::string, std::string> properties;  // librdkafka settings (properties.* keys)
   std::vector<std::string> topics;
   std::string topic_pattern;  // a regular expression (librdkafka: "^" prefix)
-  std::string group_id;  // empty: no group, every partition read by this daemon
-  std::string format;  // value.format
+  std::string group_id;       // empty: no group, every partition read by this daemon
+  std::string format;         // value.format
   StartupMode startup = StartupMode::GroupOffsets;
   int64_t startup_timestamp_ms = 0;
   std::vector<PartitionOffset> specific_offsets;

@@ -16,15 +16,13 @@
 #include "pipeline/model/columns_json.hpp"
 #include "sources/kafka/formats/message.hpp"
 #include "sources/kafka/kafka_options.hpp"
+#include "sources/kafka/kafka_position.hpp"
 #include "sources/kafka/table_shapes.hpp"
 
 namespace starcdc::kafka {
 namespace {
 
 constexpr std::string_view kComponent = "source.kafka";
-
-using PartitionKey = std::pair<std::string, int32_t>;
-using Offsets = std::map<PartitionKey, int64_t>;  // the next offset to read
 
 struct ListDeleter {
   void operator()(rd_kafka_topic_partition_list_t* l) const {
@@ -48,57 +46,6 @@ std::string list_text(const rd_kafka_topic_partition_list_t* l) {
            std::to_string(l->elems[i].partition);
   }
   return out;
-}
-
-std::string position_json(const Offsets& offsets, const std::string& schemas) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  w.Key("offsets");
-  w.StartObject();
-  const std::string* topic = nullptr;
-  for (const auto& [key, offset] : offsets) {
-    if (topic == nullptr || *topic != key.first) {
-      if (topic != nullptr) {
-        w.EndObject();
-      }
-      topic = &key.first;
-      w.Key(key.first.c_str(), static_cast<rapidjson::SizeType>(key.first.size()));
-      w.StartObject();
-    }
-    const std::string p = std::to_string(key.second);
-    w.Key(p.c_str(), static_cast<rapidjson::SizeType>(p.size()));
-    w.Int64(offset);
-  }
-  if (topic != nullptr) {
-    w.EndObject();
-  }
-  w.EndObject();
-  w.Key("schemas");
-  w.RawValue(schemas.c_str(), schemas.size(), rapidjson::kObjectType);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
-}
-
-// The offsets of a position; false when it is not a kafka source's position.
-bool read_offsets(const rapidjson::Value& doc, Offsets& out) {
-  if (!doc.IsObject() || !doc.HasMember("offsets") || !doc["offsets"].IsObject()) {
-    return false;
-  }
-  for (const auto& t : doc["offsets"].GetObject()) {
-    if (!t.value.IsObject()) {
-      return false;
-    }
-    for (const auto& p : t.value.GetObject()) {
-      char* end = nullptr;
-      const long part = std::strtol(p.name.GetString(), &end, 10);
-      if (*end != '\0' || part < 0 || !p.value.IsInt64() || p.value.GetInt64() < 0) {
-        return false;
-      }
-      out[{t.name.GetString(), static_cast<int32_t>(part)}] = p.value.GetInt64();
-    }
-  }
-  return true;
 }
 
 DecoderOptions decoder_options(const KafkaSettings& s) {
@@ -301,8 +248,7 @@ class KafkaSource : public Source {
         rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
       }
       if (const rd_kafka_resp_err_t e = rd_kafka_subscribe(rk_, list.get()); e != 0) {
-        throw Error(ErrorKind::Config, std::string("cannot subscribe: ") + rd_kafka_err2str(e),
-                    "");
+        throw Error(ErrorKind::Config, std::string("cannot subscribe: ") + rd_kafka_err2str(e), "");
       }
     }
     if (s_.parse_errors == ParseErrors::DeadLetter) {
