@@ -112,20 +112,26 @@ class KafkaSource : public Source {
     release_revoked_if_committed();
     uint64_t events = 0;
     bool any = false;
-    auto wait = std::chrono::milliseconds(1);
     const auto deadline = std::chrono::steady_clock::now() + s_.poll_timeout;
     while (events < max_events) {
       std::unique_ptr<rd_kafka_message_t, MessageDeleter> m(rd_kafka_consumer_poll(rk_, 0));
+      if (m == nullptr) {
+        // Nothing fetched yet: wait on librdkafka's queue (a few ms on this thread, which has
+        // nothing else to do meanwhile) rather than sleep and poll again. Within a batch a
+        // short wait keeps polls from shrinking to a message each (each poll ends with a
+        // position document).
+        if (std::chrono::steady_clock::now() >= deadline) {
+          break;
+        }
+        m.reset(rd_kafka_consumer_poll(rk_, any ? 1 : 10));
+        if (m == nullptr && any) {
+          break;
+        }
+      }
       if (!failure_.empty()) {
         throw Error(failure_kind_, failure_, "", failure_hint_);
       }
       if (m == nullptr) {
-        if (any || std::chrono::steady_clock::now() >= deadline) {
-          break;
-        }
-        timer_.expires_after(wait);
-        co_await timer_.async_wait(asio::use_awaitable);
-        wait = std::min(wait * 2, std::chrono::milliseconds(20));
         continue;
       }
       if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -228,6 +234,15 @@ class KafkaSource : public Source {
     set(conf, "enable.partition.eof", "false");
     if (s_.properties.count("auto.offset.reset") == 0) {
       set(conf, "auto.offset.reset", "earliest");
+    }
+    // Prefetch: librdkafka's defaults (100,000 messages a partition, 64 MiB in all) starve a
+    // consumer that decodes every message and spreads over many partitions (bench/kafka: 136k
+    // against 395k messages/s). A larger queue bounded by bytes keeps the fetchers ahead.
+    if (s_.properties.count("queued.min.messages") == 0) {
+      set(conf, "queued.min.messages", "1000000");
+    }
+    if (s_.properties.count("queued.max.messages.kbytes") == 0) {
+      set(conf, "queued.max.messages.kbytes", "262144");
     }
     rd_kafka_conf_set_rebalance_cb(conf, &KafkaSource::rebalance_cb);
     char err[512];

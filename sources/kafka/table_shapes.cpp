@@ -65,6 +65,9 @@ const TableSchema* TableShapes::resolve(const DecodedMessage& m,
     bool known = true;
     for (const RowChange& r : m.rows) {
       for (auto image : {r.after, r.before}) {
+        if (image.empty()) {
+          continue;  // (an insert's before image: no need to drop the cached field order)
+        }
         const auto& idx = indexes(t, image);
         known = known && std::find(idx.begin(), idx.end(), -1) == idx.end();
       }
