@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <map>
 
+#include "pipeline/model/calendar.hpp"
+
 namespace starcdc::values {
 namespace {
 
@@ -16,16 +18,6 @@ std::string lower(std::string s) {
 }
 
 bool starts_with(const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; }
-
-// Days from civil date (Howard Hinnant's algorithm).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 // "2026-11-24" or "2026-11-24 09:12:03.517" → days / micros.
 bool parse_datetime(const std::string& t, bool with_time, int64_t* out, uint8_t* scale) {

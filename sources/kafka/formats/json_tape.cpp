@@ -4,6 +4,7 @@
 #include <rapidjson/reader.h>
 
 #include <cstdio>
+#include <cstring>
 
 namespace starcdc::kafka {
 
@@ -68,6 +69,24 @@ struct TapeHandler {
   bool EndArray(rapidjson::SizeType elements) { return close(elements); }
 };
 
+namespace {
+
+bool is_ascii(const char* p, size_t n) {
+  uint64_t any = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    any |= w;
+  }
+  for (; i < n; ++i) {
+    any |= static_cast<unsigned char>(p[i]);
+  }
+  return (any & 0x8080808080808080ULL) == 0;
+}
+
+}  // namespace
+
 struct JsonTape::Parser {
   rapidjson::Reader reader;
 };
@@ -81,13 +100,21 @@ bool JsonTape::parse(char* text, size_t length, bool stop_when_done) {
   error_.clear();
   consumed_ = 0;
   // Strings are validated as UTF-8: what we hand on is written into JSON and CSV load bodies.
-  constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag |
-                              rapidjson::kParseValidateEncodingFlag;
+  // Text that is all ASCII (most messages) is valid UTF-8 as it is, and skips the validation
+  // (a tenth of the decode's time).
+  constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag;
+  constexpr unsigned kValidate = rapidjson::kParseValidateEncodingFlag;
+  constexpr unsigned kStop = rapidjson::kParseStopWhenDoneFlag;
   rapidjson::InsituStringStream in(text);
   TapeHandler h{*this};
-  const rapidjson::ParseResult r =
-      stop_when_done ? parser_->reader.Parse<kFlags | rapidjson::kParseStopWhenDoneFlag>(in, h)
-                     : parser_->reader.Parse<kFlags>(in, h);
+  rapidjson::ParseResult r;
+  if (is_ascii(text, length)) {
+    r = stop_when_done ? parser_->reader.Parse<kFlags | kStop>(in, h)
+                       : parser_->reader.Parse<kFlags>(in, h);
+  } else {
+    r = stop_when_done ? parser_->reader.Parse<kFlags | kValidate | kStop>(in, h)
+                       : parser_->reader.Parse<kFlags | kValidate>(in, h);
+  }
   consumed_ = in.Tell();
   if (r.IsError()) {
     error_offset_ = r.Offset();

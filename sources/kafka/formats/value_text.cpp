@@ -5,6 +5,8 @@
 #include <charconv>
 #include <vector>
 
+#include "pipeline/model/calendar.hpp"
+
 namespace starcdc::kafka {
 namespace {
 
@@ -27,16 +29,6 @@ bool fixed_digits(std::string_view s, size_t& i, size_t n, int& out) {
   i += n;
   out = v;
   return true;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 unsigned days_in_month(int y, int m) {
