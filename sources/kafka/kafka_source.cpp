@@ -109,6 +109,9 @@ class KafkaSource : public Source {
   }
 
   asio::awaitable<PollResult> poll(Emitter& out, uint64_t max_events) override {
+    // Let what was posted to this thread run first (on_committed: the epoch a revocation
+    // waits for); the waits below block the thread inside librdkafka instead of suspending.
+    co_await asio::post(io_, asio::use_awaitable);
     release_revoked_if_committed();
     uint64_t events = 0;
     bool any = false;
@@ -136,6 +139,14 @@ class KafkaSource : public Source {
       }
       if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         consumer_error(m.get());
+        continue;
+      }
+      if (revoke_pending_ &&
+          rd_kafka_topic_partition_list_find(revoking_.get(), rd_kafka_topic_name(m->rkt),
+                                             m->partition) != nullptr) {
+        // Fetched before the pause: left for the partition's next owner (maybe this daemon
+        // again), which starts at the offset committed with this epoch. Reading on would keep
+        // the epoch from ever catching up while producers write.
         continue;
       }
       any = true;
