@@ -20,9 +20,12 @@ int cmd_validate(const CliArgs& args) {
                  diags.size() == 1 ? "" : "s");
     return kExitConfig;
   }
-  std::printf("%s: ok (pipeline '%s', source %s, sink %s, %zu route rule%s, state %s)\n",
-              args.config.c_str(), pf->name.c_str(), pf->source.type.c_str(), pf->sink.type.c_str(),
-              pf->routes.size(), pf->routes.size() == 1 ? "" : "s", pf->state_dir.c_str());
+  std::printf(
+      "%s: ok (pipeline '%s', source %s, sink %s, %zu route rule%s, %zu transform rule%s, "
+      "state %s)\n",
+      args.config.c_str(), pf->name.c_str(), pf->source.type.c_str(), pf->sink.type.c_str(),
+      pf->routes.size(), pf->routes.size() == 1 ? "" : "s", pf->transforms.size(),
+      pf->transforms.size() == 1 ? "" : "s", pf->state_dir.c_str());
   if (args.print) {
     auto print_block = [](const char* title, const config::OptionValues& v) {
       std::printf("%s:\n", title);
