@@ -239,6 +239,7 @@ class KafkaSource : public Source {
   }
 
   void connect() {
+    const std::string_view resume = fresh_ ? "scan.startup.mode" : "checkpoint";
     rd_kafka_conf_t* conf = base_conf();
     set(conf, "enable.auto.commit", "false");
     set(conf, "enable.auto.offset.store", "false");
@@ -292,7 +293,7 @@ class KafkaSource : public Source {
                {"topics",
                 std::string_view(s_.topic_pattern.empty() ? join(s_.topics) : s_.topic_pattern)},
                {"format", std::string_view(s_.format)},
-               {"resume", std::string_view(fresh_ ? "scan.startup.mode" : "checkpoint")}});
+               {"resume", resume}});
   }
 
   // Without a group: every partition the topics have now, read by this daemon alone.
@@ -484,6 +485,9 @@ class KafkaSource : public Source {
     rd_kafka_resume_partitions(rk_, parts);
     owned_ += parts->cnt;
     assigned_.set(static_cast<double>(owned_));
+    // scan.startup.mode is for the first assignment only: partitions that come back after a
+    // rebalance start where the group's committed offsets say.
+    fresh_ = false;
     log::info(kComponent, "Partitions assigned.",
               {{"partitions", std::string_view(list_text(parts))}, {"owned", owned_}});
   }
