@@ -25,11 +25,6 @@ class CanalDecoder final : public MessageDecoder, DecoderCore {
 
  private:
   std::optional<Error> read_types(uint32_t mysql_type);
-  std::string_view string_member(std::string_view key) const {
-    const uint32_t n = tape_.find(0, key);
-    return n != JsonTape::kNone && tape_[n].type == JsonType::String ? tape_[n].str()
-                                                                     : std::string_view();
-  }
 
   DecoderOptions options_;
   std::vector<ColumnType> types_;  // parallel to msg_.declared
@@ -73,12 +68,12 @@ Result<const DecodedMessage*> CanalDecoder::decode(std::string_view, std::string
   if (tape_[0].type != JsonType::Object) {
     return data_error(std::string("$: expected an object, got ") + json_type_name(tape_[0].type));
   }
-  const std::string_view type = string_member("type");
+  const std::string_view type = string_member(0, "type");
   if (type.empty()) {
     return data_error("$.type: missing or not a string");
   }
-  msg_.table.database.assign(string_member("database"));
-  msg_.table.table.assign(string_member("table"));
+  msg_.table.database.assign(string_member(0, "database"));
+  msg_.table.table.assign(string_member(0, "table"));
   if (const uint32_t es = tape_.find(0, "es");
       es != JsonTape::kNone && tape_[es].type == JsonType::Number) {
     int64_t ms = 0;
@@ -105,7 +100,7 @@ Result<const DecodedMessage*> CanalDecoder::decode(std::string_view, std::string
   const bool ddl = is_ddl != JsonTape::kNone && tape_[is_ddl].type == JsonType::True;
   if (type == "TRUNCATE") {
     msg_.kind = DecodedMessage::Kind::Truncate;
-    msg_.ddl.assign(string_member("sql"));
+    msg_.ddl.assign(string_member(0, "sql"));
     return &msg_;
   }
   bool ddl_type = false;
@@ -114,7 +109,7 @@ Result<const DecodedMessage*> CanalDecoder::decode(std::string_view, std::string
   }
   if (ddl || (ddl_type && type != "QUERY")) {
     msg_.kind = DecodedMessage::Kind::Ddl;
-    msg_.ddl.assign(string_member("sql"));
+    msg_.ddl.assign(string_member(0, "sql"));
     return &msg_;
   }
   for (const std::string_view t : kSkipTypes) {

@@ -52,6 +52,12 @@ struct JsonPath {
 
 class DecoderCore {
  protected:
+  // The text of member `key` of object node `obj`, or "" when it is absent or not a string.
+  std::string_view string_member(uint32_t obj, std::string_view key) const {
+    const uint32_t n = tape_.find(obj, key);
+    return n != JsonTape::kNone && tape_[n].type == JsonType::String ? tape_[n].str()
+                                                                     : std::string_view();
+  }
   using Range = std::pair<uint32_t, uint32_t>;  // [begin, end) of fields_
 
   explicit DecoderCore(const char* format) : format_(format) {}

@@ -33,11 +33,6 @@ class MaxwellDecoder final : public MessageDecoder, DecoderCore {
                                        std::span<char> value) override;
 
  private:
-  std::string_view string_member(uint32_t obj, std::string_view key) const {
-    const uint32_t n = tape_.find(obj, key);
-    return n != JsonTape::kNone && tape_[n].type == JsonType::String ? tape_[n].str()
-                                                                     : std::string_view();
-  }
   std::optional<Error> read_def(uint32_t def, TableDef& out);
   const std::string& table_key(std::string_view db, std::string_view table) {
     key_.assign(db);
