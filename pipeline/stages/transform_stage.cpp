@@ -277,7 +277,9 @@ void TransformStage::rethrow(const Plan& p, const ChangeEvent& e, const Error& e
 
 bool TransformStage::passes(const Plan& p, const RowImage& image, std::string_view type,
                             const ChangeEvent& e) {
-  if (!p.filter) {
+  // An image lacking a column the filter reads (binlog_row_image=MINIMAL) cannot be judged:
+  // it passes (a delete of a row the table never held changes nothing).
+  if (!p.filter || !all_present(image, p.filter->inputs())) {
     return true;
   }
   transform::RowContext ctx{image.values, image.present, &e.schema->id(), type,
@@ -353,11 +355,16 @@ void TransformStage::event(const ChangeEvent& e) {
       (soft ? out.after : out.before) = project(*p, e.before, "-D", e, before_, before_mask_);
       break;
     case Op::Update: {
-      const bool after_in = passes(*p, e.after, "+U", e);
-      // A before image lacking what the filter reads (MINIMAL) is judged as the after image.
-      const bool before_in = p->filter && all_present(e.before, p->filter->inputs())
-                                 ? passes(*p, e.before, "-U", e)
-                                 : after_in;
+      // An image lacking what the filter reads (MINIMAL) is judged as the other one.
+      const bool after_known = !p->filter || all_present(e.after, p->filter->inputs());
+      const bool before_known = !p->filter || all_present(e.before, p->filter->inputs());
+      bool after_in = passes(*p, e.after, "+U", e);
+      bool before_in = passes(*p, e.before, "-U", e);
+      if (!after_known && before_known) {
+        after_in = before_in;
+      } else if (!before_known && after_known) {
+        before_in = after_in;
+      }
       if (before_in && after_in) {
         out.op = Op::Update;
         out.before = project(*p, e.before, event_type(Op::Update, true), e, before_, before_mask_);

@@ -370,6 +370,33 @@ TEST_CASE("transform stage: MINIMAL images give only the columns they can", "[tr
   CHECK(out.rows[0] == "update id=1 next=3 name=?");
 }
 
+TEST_CASE("transform stage: a filter meets MINIMAL images", "[transform]") {
+  Recorder out;
+  TransformStage stage(out, TransformStage::rules_from({rule("id, qty", "name <> 'skip'")}));
+  const TableSchema s = orders();
+  auto before = order_row(1, "1.00", 1, "keep");
+  auto after = order_row(1, "1.00", 2, "keep");
+  uint64_t key_only = 1U;                    // a MINIMAL before image: the key
+  uint64_t changed = (1U << 0) | (1U << 2);  // a MINIMAL after image: key and qty
+  // Neither image carries `name`: the update passes.
+  ChangeEvent e = row_event(Op::Update, s, &before, &after);
+  e.before.present = ColumnMask{&key_only};
+  e.after.present = ColumnMask{&changed};
+  stage.event(e);
+  // A full before image outside the filter decides for the partial after image.
+  auto skipped = order_row(2, "1.00", 1, "skip");
+  ChangeEvent f = row_event(Op::Update, s, &skipped, &after);
+  f.after.present = ColumnMask{&changed};
+  stage.event(f);
+  // A key-only delete passes (deleting a row the table never held changes nothing).
+  ChangeEvent d = row_event(Op::Delete, s, &skipped, nullptr);
+  d.before.present = ColumnMask{&key_only};
+  stage.event(d);
+  REQUIRE(out.rows.size() == 2);
+  CHECK(out.rows[0] == "update id=1 qty=2");
+  CHECK(out.rows[1] == "delete id=2 qty=?");
+}
+
 TEST_CASE("transform stage: schema changes reach the result through the projection",
           "[transform]") {
   Recorder out;
