@@ -267,7 +267,13 @@ OptionValues OptionSet::parse(const Node& block, const std::vector<std::string>&
       continue;
     }
     const OptionSpec* spec = find(key);
-    if (spec == nullptr) {
+    // `X.file` of a secret X is the secret's file, also when a prefix option would take it
+    // (properties.sasl.password.file).
+    const bool secret_file = spec == nullptr && key.size() > 5 &&
+                             key.compare(key.size() - 5, 5, ".file") == 0 &&
+                             find(key.substr(0, key.size() - 5)) != nullptr &&
+                             find(key.substr(0, key.size() - 5))->secret;
+    if (spec == nullptr && !secret_file) {
       for (const auto& s : specs_) {
         if (s.type == OptionType::Prefix && key.size() > s.name.size() &&
             key.compare(0, s.name.size(), s.name) == 0) {

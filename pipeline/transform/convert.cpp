@@ -1,5 +1,7 @@
 #include "pipeline/transform/convert.hpp"
 
+#include <rapidjson/document.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -240,7 +242,8 @@ bool to_int(const Value& v, int64_t& out) {
       out = static_cast<int64_t>(v.u);
       return true;
     case ValueKind::Double:
-      if (!(v.d > -9.3e18 && v.d < 9.3e18)) {
+      // Strictly inside BIGINT's range (9.2e18 < 2^63), so the conversion is defined.
+      if (!(v.d > -9.2e18 && v.d < 9.2e18)) {
         return false;
       }
       out = static_cast<int64_t>(v.d);
@@ -527,8 +530,17 @@ std::optional<Value> cast_value(const Value& v, const TypeInfo& to, Arena& arena
     }
     case Type::Bytes:
       return Value::view(ValueKind::Bytes, text_of(v, arena));
-    case Type::Json:
-      return text ? Value::view(ValueKind::Json, v.text()) : std::optional<Value>();
+    case Type::Json: {
+      if (!text) {
+        return std::nullopt;
+      }
+      rapidjson::Document doc;
+      doc.Parse(v.text().data(), v.text().size());
+      if (doc.HasParseError()) {
+        return std::nullopt;  // not JSON text
+      }
+      return Value::view(ValueKind::Json, v.text());
+    }
     case Type::Date:
     case Type::DateTime:
     case Type::Timestamp:

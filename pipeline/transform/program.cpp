@@ -87,14 +87,23 @@ Value eval_is_null(const Node& n, RowContext& c) {
   return Value::boolean(eval(n.args[0], c).is_null() != n.flag);
 }
 Value eval_between(const Node& n, RowContext& c) {
+  // v >= lo AND v <= hi with SQL's NULL rules (a NULL bound decides nothing when the other
+  // one already fails), then NOT for NOT BETWEEN.
   const Value v = eval(n.args[0], c);
+  if (v.is_null()) {
+    return v;
+  }
   const Value lo = eval(n.args[1], c);
   const Value hi = eval(n.args[2], c);
-  if (v.is_null() || lo.is_null() || hi.is_null()) {
+  const bool lo_fails = !lo.is_null() && compare(v, lo) < 0;
+  const bool hi_fails = !hi.is_null() && compare(v, hi) > 0;
+  if (lo_fails || hi_fails) {
+    return Value::boolean(n.flag);
+  }
+  if (lo.is_null() || hi.is_null()) {
     return Value::null();
   }
-  const bool in = compare(v, lo) >= 0 && compare(v, hi) <= 0;
-  return Value::boolean(in != n.flag);
+  return Value::boolean(!n.flag);
 }
 Value eval_in(const Node& n, RowContext& c) {
   const Value v = eval(n.args[0], c);

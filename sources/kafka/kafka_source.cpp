@@ -14,7 +14,9 @@
 #include "pipeline/common/log.hpp"
 #include "pipeline/common/metrics.hpp"
 #include "pipeline/model/columns_json.hpp"
+#include "sources/kafka/dead_letter.hpp"
 #include "sources/kafka/formats/message.hpp"
+#include "sources/kafka/kafka_client.hpp"
 #include "sources/kafka/kafka_options.hpp"
 #include "sources/kafka/kafka_position.hpp"
 #include "sources/kafka/table_shapes.hpp"
@@ -23,30 +25,6 @@ namespace starcdc::kafka {
 namespace {
 
 constexpr std::string_view kComponent = "source.kafka";
-
-struct ListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* l) const {
-    rd_kafka_topic_partition_list_destroy(l);
-  }
-};
-using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
-struct MessageDeleter {
-  void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
-};
-
-std::string where_of(const rd_kafka_message_t* m) {
-  return std::string(rd_kafka_topic_name(m->rkt)) + "/" + std::to_string(m->partition) + "/" +
-         std::to_string(m->offset);
-}
-
-std::string list_text(const rd_kafka_topic_partition_list_t* l) {
-  std::string out;
-  for (int i = 0; i < l->cnt; ++i) {
-    out += (i == 0 ? "" : ", ") + std::string(l->elems[i].topic) + "/" +
-           std::to_string(l->elems[i].partition);
-  }
-  return out;
-}
 
 DecoderOptions decoder_options(const KafkaSettings& s) {
   DecoderOptions o;
@@ -155,7 +133,9 @@ class KafkaSource : public Source {
     PollResult r;
     r.status = any ? PollStatus::Progress : PollStatus::Idle;
     r.boundary = position();
-    r.checkpoint_now = revoke_pending_;
+    // One cut per revocation: the epoch it waits for (later polls would only add tiny ones).
+    r.checkpoint_now = revoke_pending_ && !revoke_cut_asked_;
+    revoke_cut_asked_ = revoke_cut_asked_ || r.checkpoint_now;
     co_return r;
   }
 
@@ -168,8 +148,8 @@ class KafkaSource : public Source {
     }
     PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(done.size())));
     for (const auto& [key, offset] : done) {
-      committed_[key] = offset;
-      if (offsets_.count(key) != 0) {
+      if (offsets_.count(key) != 0) {  // not a partition released meanwhile
+        committed_[key] = offset;
         rd_kafka_topic_partition_list_add(list.get(), key.first.c_str(), key.second)->offset =
             offset;
       }
@@ -184,11 +164,16 @@ class KafkaSource : public Source {
   asio::awaitable<void> close() override {
     // A stop ends with a final epoch: wait (a while) for its commit, so the group's offsets
     // say where it ended and the partitions' next owner starts there.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(25);
     while (!s_.group_id.empty() && rk_ != nullptr && !all_committed() &&
            std::chrono::steady_clock::now() < deadline) {
       timer_.expires_after(std::chrono::milliseconds(10));
       co_await timer_.async_wait(asio::use_awaitable);
+    }
+    if (!s_.group_id.empty() && rk_ != nullptr && !all_committed()) {
+      log::warn(kComponent,
+                "Leaving the group before the final epoch's commit was confirmed; "
+                "the partitions' next owner may read that epoch again.");
     }
     if (!s_.group_id.empty() && rk_ != nullptr && !committed_.empty()) {
       PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(committed_.size())));
@@ -212,11 +197,7 @@ class KafkaSource : public Source {
       rd_kafka_destroy(rk_);
       rk_ = nullptr;
     }
-    if (dlq_ != nullptr) {
-      rd_kafka_flush(dlq_, 5000);
-      rd_kafka_destroy(dlq_);
-      dlq_ = nullptr;
-    }
+    dlq_.reset();
   }
 
   void set(rd_kafka_conf_t* conf, const std::string& key, const std::string& value) {
@@ -260,6 +241,7 @@ class KafkaSource : public Source {
     char err[512];
     rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
     if (rk_ == nullptr) {
+      rd_kafka_conf_destroy(conf);  // rd_kafka_new takes it only when it succeeds
       throw Error(ErrorKind::Config, std::string("cannot create the Kafka consumer: ") + err, "");
     }
     rd_kafka_poll_set_consumer(rk_);
@@ -279,19 +261,13 @@ class KafkaSource : public Source {
       }
     }
     if (s_.parse_errors == ParseErrors::DeadLetter) {
-      rd_kafka_conf_t* pconf = base_conf();
-      set(pconf, "enable.idempotence", "true");
-      dlq_ = rd_kafka_new(RD_KAFKA_PRODUCER, pconf, err, sizeof err);
-      if (dlq_ == nullptr) {
-        throw Error(ErrorKind::Config,
-                    std::string("cannot create the dead-letter producer: ") + err, "");
-      }
+      dlq_ = std::make_unique<DeadLetterProducer>(base_conf(), s_.dead_letter_topic);
     }
     log::info(kComponent, "Kafka consumer started.",
               {{"group", std::string_view(s_.group_id.empty() ? "(none: reads every partition)"
                                                               : s_.group_id)},
-               {"topics",
-                std::string_view(s_.topic_pattern.empty() ? join(s_.topics) : s_.topic_pattern)},
+               {"topics", std::string_view(s_.topic_pattern.empty() ? join_list(s_.topics)
+                                                                    : s_.topic_pattern)},
                {"format", std::string_view(s_.format)},
                {"resume", resume}});
   }
@@ -326,14 +302,6 @@ class KafkaSource : public Source {
     }
     rd_kafka_metadata_destroy(md);
     on_assign(list.get());
-  }
-
-  static std::string join(const std::vector<std::string>& v) {
-    std::string out;
-    for (const auto& x : v) {
-      out += (out.empty() ? "" : ",") + x;
-    }
-    return out;
   }
 
   // librdkafka's own log lines (from its threads) as ours: warnings and worse only.
@@ -401,8 +369,24 @@ class KafkaSource : public Source {
       }
     } catch (const Error& e) {
       self->fail(e.kind(), e.what(), e.hint());
-      rd_kafka_assign(rk, nullptr);
+      (void)rk;
+      self->unassign(parts);
     }
+  }
+
+  // The partition's end offset (the offset its next message will get): so a start at the end
+  // is a concrete offset the position can carry.
+  int64_t end_offset(const char* topic, int32_t partition) {
+    int64_t low = 0;
+    int64_t high = 0;
+    const rd_kafka_resp_err_t e =
+        rd_kafka_query_watermark_offsets(rk_, topic, partition, &low, &high, 10000);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw Error(ErrorKind::Transient,
+                  std::string("cannot read the end offset: ") + rd_kafka_err2str(e),
+                  std::string(topic) + "/" + std::to_string(partition));
+    }
+    return high;
   }
 
   bool cooperative() const {
@@ -415,7 +399,17 @@ class KafkaSource : public Source {
       theirs->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
     }
     if (!s_.group_id.empty()) {
-      rd_kafka_committed(rk_, theirs.get(), 10000);
+      rd_kafka_resp_err_t e = rd_kafka_committed(rk_, theirs.get(), 10000);
+      for (int i = 0; e == RD_KAFKA_RESP_ERR_NO_ERROR && i < theirs->cnt; ++i) {
+        e = theirs->elems[i].err;
+      }
+      if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        // Without the group's offsets a partition would start at the earliest offset.
+        throw Error(
+            ErrorKind::Transient,
+            std::string("cannot read the group's committed offsets: ") + rd_kafka_err2str(e),
+            list_text(parts));
+      }
     }
     PartitionList by_time(rd_kafka_topic_partition_list_new(0));
     for (int i = 0; i < parts->cnt; ++i) {
@@ -455,9 +449,15 @@ class KafkaSource : public Source {
             break;
         }
       }
+      if (start == RD_KAFKA_OFFSET_END) {
+        start = end_offset(p.topic, p.partition);
+      }
       p.offset = start;
       if (start >= 0) {
         offsets_[key] = start;
+        if (!fresh_ && (ours != checkpoint_.end() || group >= 0)) {
+          committed_[key] = start;  // already durable: in our checkpoint or the group
+        }
       }
     }
     if (by_time->cnt > 0) {
@@ -469,7 +469,9 @@ class KafkaSource : public Source {
       for (int i = 0; i < by_time->cnt; ++i) {
         rd_kafka_topic_partition_t* p = rd_kafka_topic_partition_list_find(
             parts, by_time->elems[i].topic, by_time->elems[i].partition);
-        p->offset = by_time->elems[i].offset >= 0 ? by_time->elems[i].offset : RD_KAFKA_OFFSET_END;
+        p->offset = by_time->elems[i].offset >= 0 ? by_time->elems[i].offset
+                                                  : end_offset(p->topic, p->partition);
+        offsets_[PartitionKey{p->topic, p->partition}] = p->offset;
       }
     }
     rebalances_.add();
@@ -492,15 +494,53 @@ class KafkaSource : public Source {
               {{"partitions", std::string_view(list_text(parts))}, {"owned", owned_}});
   }
 
+  void unassign(rd_kafka_topic_partition_list_t* parts) {
+    if (cooperative()) {
+      rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk_, parts);
+      if (e != nullptr) {
+        rd_kafka_error_destroy(e);
+      }
+    } else {
+      rd_kafka_assign(rk_, nullptr);
+    }
+  }
+
   void on_revoke(rd_kafka_topic_partition_list_t* parts) {
     if (closing_) {
       cooperative() ? (void)rd_kafka_incremental_unassign(rk_, parts)
                     : (void)rd_kafka_assign(rk_, nullptr);
       return;
     }
-    revoking_.reset(rd_kafka_topic_partition_list_copy(parts));
+    if (rd_kafka_assignment_lost(rk_) != 0) {
+      // Already given to another member (this one was evicted): nothing to commit for them.
+      for (int i = 0; i < parts->cnt; ++i) {
+        const PartitionKey key{parts->elems[i].topic, parts->elems[i].partition};
+        offsets_.erase(key);
+        committed_.erase(key);
+        checkpoint_.erase(key);
+      }
+      unassign(parts);
+      log::warn(kComponent,
+                "Partitions lost to the group (this member was evicted); what "
+                "was read past the last committed epoch is read again by their "
+                "new owner.",
+                {{"partitions", std::string_view(list_text(parts))}});
+      return;
+    }
+    if (revoking_ == nullptr) {
+      revoking_.reset(rd_kafka_topic_partition_list_copy(parts));
+    } else {
+      for (int i = 0; i < parts->cnt; ++i) {
+        if (rd_kafka_topic_partition_list_find(revoking_.get(), parts->elems[i].topic,
+                                               parts->elems[i].partition) == nullptr) {
+          rd_kafka_topic_partition_list_add(revoking_.get(), parts->elems[i].topic,
+                                            parts->elems[i].partition);
+        }
+      }
+    }
     rd_kafka_pause_partitions(rk_, parts);
     revoke_pending_ = true;
+    revoke_cut_asked_ = false;
     log::info(kComponent, "Partitions revoked; committing their epoch before releasing them.",
               {{"partitions", std::string_view(list_text(parts))}});
   }
@@ -526,7 +566,15 @@ class KafkaSource : public Source {
       }
     }
     if (commit->cnt > 0) {
-      rd_kafka_commit(rk_, commit.get(), 0);  // the next owner starts here
+      // The next owner starts here.
+      if (const rd_kafka_resp_err_t e = rd_kafka_commit(rk_, commit.get(), 0); e != 0) {
+        log::warn(kComponent,
+                  "Cannot commit the released partitions' offsets to the group; "
+                  "their next owner starts at older offsets and reads again what "
+                  "this daemon loaded since.",
+                  {{"partitions", std::string_view(list_text(commit.get()))},
+                   {"error", std::string_view(rd_kafka_err2str(e))}});
+      }
     }
     for (int i = 0; i < revoking_->cnt; ++i) {
       const PartitionKey key{revoking_->elems[i].topic, revoking_->elems[i].partition};
@@ -638,7 +686,8 @@ class KafkaSource : public Source {
       ChangeEvent e;
       e.op = r.op;
       e.schema = schema;
-      e.commit_ms = d.commit_ms != 0 ? d.commit_ms : rd_kafka_message_timestamp(m, nullptr);
+      e.commit_ms = d.commit_ms != 0 ? d.commit_ms
+                                     : std::max<int64_t>(0, rd_kafka_message_timestamp(m, nullptr));
       if (!r.after.empty()) {
         const bool full = shapes_.fill(schema, r.after, after_, after_mask_);
         e.after = RowImage{after_, ColumnMask{full ? nullptr : after_mask_.data()}};
@@ -687,46 +736,10 @@ class KafkaSource : public Source {
                 {{"message", std::string_view(where)}, {"error", std::string_view(why)}});
       return;
     }
-    rd_kafka_headers_t* headers = rd_kafka_headers_new(4);
-    const std::string topic = rd_kafka_topic_name(m->rkt);
-    const std::string partition = std::to_string(m->partition);
-    const std::string offset = std::to_string(m->offset);
-    rd_kafka_header_add(headers, "starcdc.error", -1, why.data(), static_cast<ssize_t>(why.size()));
-    rd_kafka_header_add(headers, "starcdc.topic", -1, topic.data(),
-                        static_cast<ssize_t>(topic.size()));
-    rd_kafka_header_add(headers, "starcdc.partition", -1, partition.data(),
-                        static_cast<ssize_t>(partition.size()));
-    rd_kafka_header_add(headers, "starcdc.offset", -1, offset.data(),
-                        static_cast<ssize_t>(offset.size()));
-    rd_kafka_vu_t vu[5];
-    vu[0].vtype = RD_KAFKA_VTYPE_TOPIC;
-    vu[0].u.cstr = s_.dead_letter_topic.c_str();
-    vu[1].vtype = RD_KAFKA_VTYPE_VALUE;
-    vu[1].u.mem.ptr = m->payload;
-    vu[1].u.mem.size = m->len;
-    vu[2].vtype = RD_KAFKA_VTYPE_KEY;
-    vu[2].u.mem.ptr = m->key;
-    vu[2].u.mem.size = m->key_len;
-    vu[3].vtype = RD_KAFKA_VTYPE_HEADERS;
-    vu[3].u.headers = headers;
-    vu[4].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
-    vu[4].u.i = RD_KAFKA_MSG_F_COPY;
-    rd_kafka_error_t* produce_error = rd_kafka_produceva(dlq_, vu, 5);
-    const bool produced = produce_error == nullptr;
-    if (!produced) {
-      rd_kafka_error_destroy(produce_error);
-      rd_kafka_headers_destroy(headers);
-    }
-    // The message must be in the dead-letter topic before a checkpoint passes it.
-    if (!produced || rd_kafka_flush(dlq_, 30000) != 0 || rd_kafka_outq_len(dlq_) > 0) {
-      throw Error(ErrorKind::Transient,
-                  "cannot write the undecodable message at " + where +
-                      " to the dead-letter topic " + s_.dead_letter_topic,
-                  where, "check that the topic exists and the user may write to it");
-    }
+    dlq_->send(m, why, where);
     log::warn(kComponent, "Undecodable message sent to the dead-letter topic.",
               {{"message", std::string_view(where)},
-               {"topic", std::string_view(s_.dead_letter_topic)},
+               {"topic", std::string_view(dlq_->topic())},
                {"error", std::string_view(why)}});
   }
 
@@ -736,10 +749,11 @@ class KafkaSource : public Source {
   TableShapes shapes_;
   std::unique_ptr<MessageDecoder> decoder_;
   rd_kafka_t* rk_ = nullptr;
-  rd_kafka_t* dlq_ = nullptr;
+  std::unique_ptr<DeadLetterProducer> dlq_;
   bool fresh_ = true;
   bool closing_ = false;
   bool revoke_pending_ = false;
+  bool revoke_cut_asked_ = false;
   PartitionList revoking_;
   Offsets checkpoint_;  // from the checkpoint: where assigned partitions resume
   Offsets offsets_;     // owned partitions: the next offset to read

@@ -114,10 +114,11 @@ const TableSchema* TableShapes::resolve(const DecodedMessage& m,
       const int at = index_of(cols, want.name);
       if (at >= 0) {
         Column& have = cols[static_cast<size_t>(at)];
-        if (have.type != want.type || have.nullable != want.nullable) {
+        // A retype, or a column that became nullable. Added columns are nullable already, so a
+        // declared NOT NULL on them is not a change.
+        if (have.type != want.type || (want.nullable && !have.nullable)) {
           have.type = want.type;
-          have.nullable = want.nullable ||
-                          std::find(key.begin(), key.end(), static_cast<uint16_t>(at)) == key.end();
+          have.nullable = have.nullable || want.nullable;
           SchemaChange c = change_of(SchemaChangeKind::AlterColumnType, m.table);
           c.column = want.name;
           c.definition = have;

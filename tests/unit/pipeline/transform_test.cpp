@@ -142,6 +142,11 @@ TEST_CASE("transform: comparisons, logic and NULL follow SQL", "[transform]") {
   CHECK(eval("qty BETWEEN 1 AND 3") == "TRUE");
   CHECK(eval("qty NOT IN (1, 2, 3)") == "FALSE");
   CHECK(eval("qty IN (1, NULL)") == "NULL");
+  CHECK(eval("qty BETWEEN NULL AND 2") == "FALSE");
+  CHECK(eval("qty NOT BETWEEN NULL AND 2") == "TRUE");
+  CHECK(eval("qty BETWEEN NULL AND 5") == "NULL");
+  CHECK(eval("CAST('{\"a\":1}' AS JSON)") == "{\"a\":1}");
+  CHECK(eval("TRY_CAST('{oops' AS JSON)") == "NULL");
   CHECK(eval("name LIKE 'A_a'") == "TRUE");
   CHECK(eval("name LIKE '%d%'") == "TRUE");
   CHECK(eval("name NOT LIKE 'B%'") == "TRUE");
