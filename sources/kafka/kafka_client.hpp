@@ -4,9 +4,12 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "pipeline/common/error.hpp"
 
 namespace starcdc::kafka {
 
@@ -34,6 +37,21 @@ inline std::string list_text(const rd_kafka_topic_partition_list_t* l) {
            std::to_string(l->elems[i].partition);
   }
   return out;
+}
+
+// The partition's end offset (the offset its next message will get): so a start at the end
+// is a concrete offset the position can carry.
+inline int64_t end_offset(rd_kafka_t* rk, const char* topic, int32_t partition) {
+  int64_t low = 0;
+  int64_t high = 0;
+  const rd_kafka_resp_err_t e =
+      rd_kafka_query_watermark_offsets(rk, topic, partition, &low, &high, 10000);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw Error(ErrorKind::Transient,
+                std::string("cannot read the end offset: ") + rd_kafka_err2str(e),
+                std::string(topic) + "/" + std::to_string(partition));
+  }
+  return high;
 }
 
 // "a,b,c"

@@ -225,8 +225,10 @@ class KafkaSource : public Source {
     set(conf, "enable.auto.commit", "false");
     set(conf, "enable.auto.offset.store", "false");
     set(conf, "enable.partition.eof", "false");
+    // Every start is an explicit offset; this applies only when one is gone (retention deleted
+    // the messages before they were read): an error, not a silent jump over lost messages.
     if (s_.properties.count("auto.offset.reset") == 0) {
-      set(conf, "auto.offset.reset", "earliest");
+      set(conf, "auto.offset.reset", "error");
     }
     // Prefetch: librdkafka's defaults (100,000 messages a partition, 64 MiB in all) starve a
     // consumer that decodes every message and spreads over many partitions (bench/kafka: 136k
@@ -348,6 +350,17 @@ class KafkaSource : public Source {
     switch (m->err) {
       case RD_KAFKA_RESP_ERR__PARTITION_EOF:
         return;
+      case RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET:
+        throw Error(ErrorKind::Refused,
+                    std::string("the offset to resume from is no longer in Kafka (retention "
+                                "deleted messages before they were read): ") +
+                        rd_kafka_message_errstr(m),
+                    m->rkt != nullptr ? std::string(rd_kafka_topic_name(m->rkt)) + "/" +
+                                            std::to_string(m->partition)
+                                      : "",
+                    "those messages are lost to this pipeline; to go on from the oldest kept "
+                    "message, set properties.auto.offset.reset: earliest (and consider a "
+                    "longer retention)");
       case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
       case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
         throw Error(ErrorKind::Refused, std::string("Kafka refused: ") + rd_kafka_message_errstr(m),
@@ -372,21 +385,6 @@ class KafkaSource : public Source {
       (void)rk;
       self->unassign(parts);
     }
-  }
-
-  // The partition's end offset (the offset its next message will get): so a start at the end
-  // is a concrete offset the position can carry.
-  int64_t end_offset(const char* topic, int32_t partition) {
-    int64_t low = 0;
-    int64_t high = 0;
-    const rd_kafka_resp_err_t e =
-        rd_kafka_query_watermark_offsets(rk_, topic, partition, &low, &high, 10000);
-    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      throw Error(ErrorKind::Transient,
-                  std::string("cannot read the end offset: ") + rd_kafka_err2str(e),
-                  std::string(topic) + "/" + std::to_string(partition));
-    }
-    return high;
   }
 
   bool cooperative() const {
@@ -450,7 +448,7 @@ class KafkaSource : public Source {
         }
       }
       if (start == RD_KAFKA_OFFSET_END) {
-        start = end_offset(p.topic, p.partition);
+        start = end_offset(rk_, p.topic, p.partition);
       }
       p.offset = start;
       if (start >= 0) {
@@ -470,7 +468,7 @@ class KafkaSource : public Source {
         rd_kafka_topic_partition_t* p = rd_kafka_topic_partition_list_find(
             parts, by_time->elems[i].topic, by_time->elems[i].partition);
         p->offset = by_time->elems[i].offset >= 0 ? by_time->elems[i].offset
-                                                  : end_offset(p->topic, p->partition);
+                                                  : end_offset(rk_, p->topic, p->partition);
         offsets_[PartitionKey{p->topic, p->partition}] = p->offset;
       }
     }

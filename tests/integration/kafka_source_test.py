@@ -4,6 +4,7 @@ starcdc → StarRocks (the emulator), checked value by value against the state t
 describe:
 
   - startup modes: specific-offsets and latest-offset start where they say;
+  - retention: an offset to resume from that Kafka deleted stops the daemon (exit 3);
   - formats: debezium-json (with and without the schema wrapper), canal-json, maxwell-json and
     json, each with inserts, updates, deletes and a new column (the table is created from the
     messages and evolved);
@@ -417,6 +418,41 @@ def startup_modes(args, kafka, emu, work):
     print("startup modes: specific-offsets and latest-offset start where they say")
 
 
+def retention(args, kafka, emu, work):
+    """An offset to resume from that retention deleted stops the daemon (exit 3) naming the
+    partition, instead of jumping over the lost messages."""
+    topic = "t_ret"
+    kafka.create_topic(topic, 1)
+    m = Model(debezium("ret", False))
+    kafka.produce(topic, [m.insert({"id": i, "name": "n", "qty": i, "price": "1.00"})
+                          for i in range(100)], partition=0)
+    cfg = os.path.join(work, "ret.yaml")
+    pipeline(cfg, kafka, emu, work, "ret", topic, "debezium-json", group=False)
+    d = harness.Daemon(args.binary, cfg, os.path.join(work, "ret.log"))
+    try:
+        wait_state(emu, "ret", "items", m.expected(["name", "qty", "price"]), daemon=d)
+        d.kill(15)
+        assert d.wait(30) == 0
+    finally:
+        d.kill(9)
+    # The mock keeps 5 MiB a partition: 12 MB more pushes the checkpoint's offset out.
+    filler = [m.update(i % 100, name="x" * 400, qty=i) for i in range(100, 30100)]
+    for i in range(0, len(filler), 10000):
+        kafka.produce(topic, filler[i:i + 10000], partition=0)
+    low = kafka.watermarks(topic)[0][0]
+    assert low > 100, f"the mock kept everything (low watermark {low}); produce more"
+    d = harness.Daemon(args.binary, cfg, os.path.join(work, "ret-again.log"))
+    try:
+        rc = d.wait(60)
+        text = "\n".join(d.lines())
+        assert rc == 3, (rc, text[-1500:])
+        assert "no longer in Kafka" in text and f"{topic}/0" in text, text[-1500:]
+    finally:
+        d.kill(9)
+    print(f"retention: resuming at offset 100 after the head moved to {low}: exit 3, "
+          f"{topic}/0 named")
+
+
 BAD = [
     "not json at all", "{", '{"op":"c"}', '{"before":null,"after":{"id":1},"op":"x",'
     '"source":{"db":"bad","table":"items"}}', '[1,2,3]', '{"after":"string","op":"c",'
@@ -487,7 +523,8 @@ def main():
     try:
         with KafkaMock(args.kmock, brokers=3) as kafka:
             for name, fn in (("formats", format_cases), ("modes", startup_modes),
-                             ("kills", kills), ("faults", faults), ("rebalance", rebalance)):
+                             ("retention", retention), ("kills", kills), ("faults", faults),
+                             ("rebalance", rebalance)):
                 if not only or only == name:
                     fn(args, kafka, emu, work)
             for policy in ("fail", "skip", "dead-letter"):
