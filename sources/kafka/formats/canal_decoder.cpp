@@ -62,18 +62,10 @@ Result<const DecodedMessage*> CanalDecoder::decode(std::string_view, std::string
     msg_.primary_key.clear();
     return skip("tombstone");
   }
-  if (!tape_.parse(text, value.size())) {
-    return parse_error(tape_, "$");
+  std::string_view type;
+  if (auto e = read_envelope(text, value.size(), type)) {
+    return *e;
   }
-  if (tape_[0].type != JsonType::Object) {
-    return data_error(std::string("$: expected an object, got ") + json_type_name(tape_[0].type));
-  }
-  const std::string_view type = string_member(0, "type");
-  if (type.empty()) {
-    return data_error("$.type: missing or not a string");
-  }
-  msg_.table.database.assign(string_member(0, "database"));
-  msg_.table.table.assign(string_member(0, "table"));
   if (const uint32_t es = tape_.find(0, "es");
       es != JsonTape::kNone && tape_[es].type == JsonType::Number) {
     int64_t ms = 0;

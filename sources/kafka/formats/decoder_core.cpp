@@ -74,6 +74,22 @@ Error DecoderCore::data_error(const std::string& what) const {
                "check the topic's format option; the message is not what this format writes");
 }
 
+std::optional<Error> DecoderCore::read_envelope(char* text, size_t length, std::string_view& type) {
+  if (!tape_.parse(text, length)) {
+    return parse_error(tape_, "$");
+  }
+  if (tape_[0].type != JsonType::Object) {
+    return data_error(std::string("$: expected an object, got ") + json_type_name(tape_[0].type));
+  }
+  type = string_member(0, "type");
+  if (type.empty()) {
+    return data_error("$.type: missing or not a string");
+  }
+  msg_.table.database.assign(string_member(0, "database"));
+  msg_.table.table.assign(string_member(0, "table"));
+  return std::nullopt;
+}
+
 Error DecoderCore::path_error(const JsonPath& path, const std::string& what) const {
   return data_error(path.str() + ": " + what);
 }

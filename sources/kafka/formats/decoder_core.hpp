@@ -69,6 +69,9 @@ class DecoderCore {
   Error data_error(const std::string& what) const;
   Error path_error(const JsonPath& path, const std::string& what) const;
   Error parse_error(const JsonTape& tape, std::string_view base) const;
+  // Parses `text` as one JSON object with a string member "type", and takes the table from its
+  // "database" and "table" members (Canal's and Maxwell's envelopes). On success sets `type`.
+  std::optional<Error> read_envelope(char* text, size_t length, std::string_view& type);
 
   // Appends the members of object node `obj` as fields, each value converted by
   // `convert(name, node, value, why)` (false = bad value, `why` says how); sets `range`. Fields not

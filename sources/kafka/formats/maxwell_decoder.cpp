@@ -129,18 +129,10 @@ Result<const DecodedMessage*> MaxwellDecoder::decode(std::string_view, std::stri
     msg_.primary_key.clear();
     return skip("tombstone");
   }
-  if (!tape_.parse(text, value.size())) {
-    return parse_error(tape_, "$");
+  std::string_view type;
+  if (auto e = read_envelope(text, value.size(), type)) {
+    return *e;
   }
-  if (tape_[0].type != JsonType::Object) {
-    return data_error(std::string("$: expected an object, got ") + json_type_name(tape_[0].type));
-  }
-  const std::string_view type = string_member(0, "type");
-  if (type.empty()) {
-    return data_error("$.type: missing or not a string");
-  }
-  msg_.table.database.assign(string_member(0, "database"));
-  msg_.table.table.assign(string_member(0, "table"));
   const uint32_t ts = tape_.find(0, "ts");
   int64_t ts_value = 0;
   if (ts != JsonTape::kNone && tape_[ts].type == JsonType::Number) {
