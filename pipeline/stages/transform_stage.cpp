@@ -1,7 +1,6 @@
 #include "pipeline/stages/transform_stage.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <set>
 
 #include "pipeline/common/assert.hpp"
@@ -70,12 +69,6 @@ const char* event_type(Op op, bool before) {
     default:
       return "+I";
   }
-}
-
-int64_t now_micros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 bool all_present(const RowImage& image, const std::vector<uint16_t>& inputs) {
@@ -282,8 +275,8 @@ bool TransformStage::passes(const Plan& p, const RowImage& image, std::string_vi
   if (!p.filter || !all_present(image, p.filter->inputs())) {
     return true;
   }
-  transform::RowContext ctx{image.values, image.present, &e.schema->id(), type,
-                            e.commit_ms,  now_micros(),  &arena_};
+  transform::RowContext ctx{image.values, image.present, &e.schema->id(), type, e.commit_ms, 0,
+                            &arena_};
   try {
     const Value v = p.filter->eval(ctx);
     return !v.is_null() && v.i != 0;
@@ -314,9 +307,6 @@ RowImage TransformStage::project(const Plan& p, const RowImage& image, std::stri
     if (c.column() >= 0) {
       values[i] = image.values[static_cast<size_t>(c.column())];
       continue;
-    }
-    if (ctx.now_us == 0) {
-      ctx.now_us = now_micros();
     }
     try {
       values[i] = c.eval(ctx);

@@ -243,8 +243,18 @@ std::optional<int64_t> micros_arg(const Value& v) {
   }
 }
 
+// Processing time, read once per row and only by the functions that need it.
+int64_t now_of(RowContext& c) {
+  if (c.now_us == 0) {
+    c.now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  }
+  return c.now_us;
+}
+
 Value eval_now(const Node& n, RowContext& c) {
-  const int64_t us = c.now_us / 1000 * 1000;
+  const int64_t us = now_of(c) / 1000 * 1000;
   if (n.type.type == Type::Date) {
     return Value::temporal(ValueKind::Date, us / kMicrosPerDay, 0);
   }
@@ -313,7 +323,7 @@ Value eval_extract(const Node& n, RowContext& c) {
 
 Value eval_unix_timestamp(const Node& n, RowContext& c) {
   if (n.args.empty()) {
-    return Value::int64(c.now_us / kMicrosPerSecond);
+    return Value::int64(now_of(c) / kMicrosPerSecond);
   }
   const Value v = eval(n.args[0], c);
   auto us = v.is_null() ? std::nullopt : micros_arg(v);

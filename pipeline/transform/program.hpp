@@ -54,7 +54,7 @@ struct RowContext {
   const TableId* table = nullptr;
   std::string_view event_type;  // +I, -U, +U, -D
   int64_t op_ts_ms = 0;         // source commit time
-  int64_t now_us = 0;           // processing time (NOW(), CURRENT_TIMESTAMP)
+  int64_t now_us = 0;           // processing time (NOW()): 0 = read the clock when needed
   Arena* arena = nullptr;
 };
 

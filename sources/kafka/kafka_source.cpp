@@ -53,8 +53,9 @@ class KafkaSource : public Source {
             "Kafka messages that could not be decoded (skipped or dead-lettered).")),
         assigned_(Metrics::global().gauge("starcdc_kafka_assigned_partitions",
                                           "Partitions this daemon reads.")),
-        rebalances_(Metrics::global().counter("starcdc_kafka_rebalances_total",
-                                              "Group rebalances that moved partitions.")) {}
+        rebalances_(Metrics::global().counter(
+            "starcdc_kafka_rebalances_total",
+            "Partition assignments received (from the group, or at a start without one).")) {}
 
   ~KafkaSource() override { shutdown(); }
 
