@@ -242,6 +242,9 @@ asio::awaitable<void> Runtime::pipeline_main(Attempt& a) {
     const uint64_t max_events = std::clamp<uint64_t>(room / mean, kMinPollEvents, kMaxPollEvents);
     const uint64_t before = a.batcher->events_in_epoch();
     const uint64_t epoch_before = a.batcher->epoch();
+    // Handlers posted to this thread (Source::on_committed) run between polls, also for a
+    // source whose poll waits inside a client library instead of suspending.
+    co_await asio::post(a.pipeline, asio::use_awaitable);
     PollResult r = co_await a.source->poll(head, max_events);
     if (a.batcher->epoch() == epoch_before) {
       const uint64_t n = a.batcher->events_in_epoch() - before;

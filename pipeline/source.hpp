@@ -33,7 +33,8 @@ class Source {
   // most (it may finish the transaction or row event at hand): the runtime sizes it so the
   // memory budget holds.
   virtual asio::awaitable<PollResult> poll(Emitter& out, uint64_t max_events) = 0;
-  // Everything up to `p` is committed in the sink (e.g. Kafka commits offsets). Thread: pipeline.
+  // Everything up to `p` is committed in the sink (e.g. Kafka commits offsets). Thread: pipeline,
+  // between two polls.
   virtual void on_committed(const Position& p) = 0;
   virtual asio::awaitable<void> close() = 0;
 };

@@ -88,9 +88,6 @@ class KafkaSource : public Source {
   }
 
   asio::awaitable<PollResult> poll(Emitter& out, uint64_t max_events) override {
-    // Let what was posted to this thread run first (on_committed: the epoch a revocation
-    // waits for); the waits below block the thread inside librdkafka instead of suspending.
-    co_await asio::post(io_, asio::use_awaitable);
     release_revoked_if_committed();
     uint64_t events = 0;
     bool any = false;
