@@ -60,6 +60,11 @@ config::OptionSet make() {
             .with_default("fail"));
   s.add(OptionSpec::make("scan.parse-errors.dead-letter-topic", OptionType::String,
                          "Topic receiving undecodable messages under dead-letter."));
+  s.add(OptionSpec::make("scan.decode-threads", OptionType::Int,
+                         "Threads decoding messages ahead of the pipeline thread, which then "
+                         "applies them in order (JSON parsing is most of a message's cost).")
+            .range(1, 16)
+            .with_default("2"));
   s.add(OptionSpec::make("debezium-json.schema-include", OptionType::Bool,
                          "debezium-json: messages carry the {schema, payload} wrapper "
                          "(Debezium's JSON converter with schemas.enable); refuse those that do "
@@ -229,6 +234,7 @@ KafkaSettings kafka_settings_from(const config::OptionValues& o, const std::stri
   if (o.has("scan.parse-errors.dead-letter-topic")) {
     s.dead_letter_topic = o.get_string("scan.parse-errors.dead-letter-topic");
   }
+  s.decode_threads = static_cast<unsigned>(o.get_int("scan.decode-threads"));
   s.schema_include = o.get_bool("debezium-json.schema-include");
   if (o.has("json.primary-key")) {
     s.primary_key = o.get_list("json.primary-key");

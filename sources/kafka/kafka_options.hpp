@@ -48,6 +48,7 @@ struct KafkaSettings {
   std::string database;
   std::string op_field = "__op";
   bool schema_include = false;
+  unsigned decode_threads = 2;
   std::chrono::milliseconds poll_timeout{100};
 };
 

@@ -15,11 +15,12 @@
 #include "pipeline/common/metrics.hpp"
 #include "pipeline/model/columns_json.hpp"
 #include "sources/kafka/dead_letter.hpp"
+#include "sources/kafka/decode_ahead.hpp"
 #include "sources/kafka/formats/message.hpp"
 #include "sources/kafka/kafka_client.hpp"
 #include "sources/kafka/kafka_options.hpp"
 #include "sources/kafka/kafka_position.hpp"
-#include "sources/kafka/table_shapes.hpp"
+#include "sources/kafka/message_applier.hpp"
 
 namespace starcdc::kafka {
 namespace {
@@ -42,8 +43,7 @@ class KafkaSource : public Source {
   KafkaSource(const SourceContext& ctx, KafkaSettings s)
       : io_(ctx.io),
         s_(std::move(s)),
-        shapes_(ctx.schemas),
-        decoder_(make_decoder(format_from(s_.format).value(), decoder_options(s_))),
+        applier_(ctx.schemas),
         messages_(
             Metrics::global().counter("starcdc_kafka_messages_total", "Kafka messages read.")),
         bytes_(Metrics::global().counter("starcdc_kafka_message_bytes_total",
@@ -55,7 +55,10 @@ class KafkaSource : public Source {
                                           "Partitions this daemon reads.")),
         rebalances_(Metrics::global().counter(
             "starcdc_kafka_rebalances_total",
-            "Partition assignments received (from the group, or at a start without one).")) {}
+            "Partition assignments received (from the group, or at a start without one).")),
+        ahead_([format = format_from(s_.format).value(),
+                options = decoder_options(s_)] { return make_decoder(format, options); },
+               s_.decode_threads) {}
 
   ~KafkaSource() override { shutdown(); }
 
@@ -76,13 +79,13 @@ class KafkaSource : public Source {
           if (dot == std::string::npos || !read_columns_json(t.value, cols, key)) {
             throw Error(ErrorKind::Data, "the checkpoint's table columns are malformed", name);
           }
-          shapes_.restore(TableId{name.substr(0, dot), name.substr(dot + 1)}, std::move(cols),
-                          std::move(key));
+          applier_.shapes().restore(TableId{name.substr(0, dot), name.substr(dot + 1)},
+                                    std::move(cols), std::move(key));
         }
       }
       fresh_ = false;
     }
-    schemas_json_ = shapes_.json();
+    schemas_json_ = applier_.shapes().json();
     connect();
     co_return;
   }
@@ -93,8 +96,8 @@ class KafkaSource : public Source {
     bool any = false;
     const auto deadline = std::chrono::steady_clock::now() + s_.poll_timeout;
     while (events < max_events) {
-      std::unique_ptr<rd_kafka_message_t, MessageDeleter> m(rd_kafka_consumer_poll(rk_, 0));
-      if (m == nullptr) {
+      top_up();
+      if (!ahead_.pending()) {
         // Nothing fetched yet: wait on librdkafka's queue (a few ms on this thread, which has
         // nothing else to do meanwhile) rather than sleep and poll again. Within a batch a
         // short wait keeps polls from shrinking to a message each (each poll ends with a
@@ -102,31 +105,26 @@ class KafkaSource : public Source {
         if (std::chrono::steady_clock::now() >= deadline) {
           break;
         }
-        m.reset(rd_kafka_consumer_poll(rk_, any ? 1 : 10));
-        if (m == nullptr && any) {
-          break;
+        rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, any ? 1 : 10);
+        if (m == nullptr) {
+          throw_failure();
+          if (any) {
+            break;
+          }
+          continue;
         }
+        ahead_.add(m, assignments_);
+        top_up();
       }
-      if (!failure_.empty()) {
-        throw Error(failure_kind_, failure_, "", failure_hint_);
-      }
-      if (m == nullptr) {
-        continue;
-      }
-      if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        consumer_error(m.get());
-        continue;
-      }
-      if (revoke_pending_ &&
-          rd_kafka_topic_partition_list_find(revoking_.get(), rd_kafka_topic_name(m->rkt),
-                                             m->partition) != nullptr) {
-        // Fetched before the pause: left for the partition's next owner (maybe this daemon
-        // again), which starts at the offset committed with this epoch. Reading on would keep
-        // the epoch from ever catching up while producers write.
-        continue;
-      }
+      throw_failure();
+      // While this batch is applied, the worker decodes the next one.
+      const auto items = ahead_.take();
+      top_up();
       any = true;
-      events += handle(m.get(), out);
+      for (const DecodeAhead::Item& it : items) {
+        events += handle(it, out);
+      }
+      ahead_.release();
     }
     PollResult r;
     r.status = any ? PollStatus::Progress : PollStatus::Idle;
@@ -186,10 +184,17 @@ class KafkaSource : public Source {
   }
 
  private:
+  // Owned partitions: when each was assigned (the count of assignments then), and its entry
+  // in offsets_ once it has one.
+  struct Owned {
+    uint64_t assigned_at = 0;
+    int64_t* next = nullptr;
+  };
   // Leaves the group (revoked partitions are released at once: what this daemon read past its
   // checkpoint is read again by the next owner or by this daemon's next run).
   void shutdown() {
     closing_ = true;
+    ahead_.clear();  // messages go before their consumer
     if (rk_ != nullptr) {
       rd_kafka_consumer_close(rk_);
       rd_kafka_destroy(rk_);
@@ -228,14 +233,15 @@ class KafkaSource : public Source {
     if (s_.properties.count("auto.offset.reset") == 0) {
       set(conf, "auto.offset.reset", "error");
     }
-    // Prefetch: librdkafka's defaults (100,000 messages a partition, 64 MiB in all) starve a
-    // consumer that decodes every message and spreads over many partitions (bench/kafka: 136k
-    // against 395k messages/s). A larger queue bounded by bytes keeps the fetchers ahead.
+    // Prefetch: once its queue is full, librdkafka (before 2.4) fetches again only when its
+    // broker thread next wakes, up to a second later, so the queue must hold a second of what
+    // the daemon reads or the pipeline starves. Its defaults (100,000 messages, 64 MiB) gave
+    // bench/kafka 136k messages/s; 256 MiB 620k; 512 MiB 780-810k, as 1 GiB did.
     if (s_.properties.count("queued.min.messages") == 0) {
       set(conf, "queued.min.messages", "1000000");
     }
     if (s_.properties.count("queued.max.messages.kbytes") == 0) {
-      set(conf, "queued.max.messages.kbytes", "262144");
+      set(conf, "queued.max.messages.kbytes", "524288");
     }
     rd_kafka_conf_set_rebalance_cb(conf, &KafkaSource::rebalance_cb);
     char err[512];
@@ -325,6 +331,27 @@ class KafkaSource : public Source {
       return;
     }
     self->warn_throttled(std::string(rd_kafka_err2name(e)) + ": " + reason);
+  }
+
+  void throw_failure() const {
+    if (!failure_.empty()) {
+      throw Error(failure_kind_, failure_, "", failure_hint_);
+    }
+  }
+
+  // Moves what librdkafka holds now into the free batches and hands them to the worker.
+  void top_up() {
+    while (ahead_.can_add()) {
+      rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, 0);
+      if (m == nullptr) {
+        break;
+      }
+      ahead_.add(m, assignments_);
+      if (!ahead_.can_add()) {
+        ahead_.submit();  // full: on with the next free slot
+      }
+    }
+    ahead_.submit();
   }
 
   void fail(ErrorKind kind, std::string message, std::string hint) {
@@ -481,13 +508,18 @@ class KafkaSource : public Source {
     }
     // A partition paused when it was revoked stays paused in librdkafka until resumed.
     rd_kafka_resume_partitions(rk_, parts);
-    owned_ += parts->cnt;
-    assigned_.set(static_cast<double>(owned_));
+    ++assignments_;  // messages read before this are not applied to these partitions
+    for (int i = 0; i < parts->cnt; ++i) {
+      owned_[PartitionKey{parts->elems[i].topic, parts->elems[i].partition}] =
+          Owned{assignments_, nullptr};
+    }
+    cursor_ = nullptr;
+    assigned_.set(static_cast<double>(owned_.size()));
     // scan.startup.mode is for the first assignment only: partitions that come back after a
     // rebalance start where the group's committed offsets say.
     fresh_ = false;
     log::info(kComponent, "Partitions assigned.",
-              {{"partitions", std::string_view(list_text(parts))}, {"owned", owned_}});
+              {{"partitions", std::string_view(list_text(parts))}, {"owned", owned_.size()}});
   }
 
   void unassign(rd_kafka_topic_partition_list_t* parts) {
@@ -514,7 +546,10 @@ class KafkaSource : public Source {
         offsets_.erase(key);
         committed_.erase(key);
         checkpoint_.erase(key);
+        owned_.erase(key);
       }
+      cursor_ = nullptr;
+      assigned_.set(static_cast<double>(owned_.size()));
       unassign(parts);
       log::warn(kComponent,
                 "Partitions lost to the group (this member was evicted); what "
@@ -577,18 +612,19 @@ class KafkaSource : public Source {
       offsets_.erase(key);
       committed_.erase(key);
       checkpoint_.erase(key);
+      owned_.erase(key);
     }
+    cursor_ = nullptr;
     if (cooperative()) {
       rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk_, revoking_.get());
       if (e != nullptr) {
         rd_kafka_error_destroy(e);
       }
-      owned_ -= revoking_->cnt;
     } else {
       rd_kafka_assign(rk_, nullptr);
-      owned_ = 0;
+      owned_.clear();
     }
-    assigned_.set(static_cast<double>(owned_));
+    assigned_.set(static_cast<double>(owned_.size()));
     log::info(kComponent, "Partitions released after their epoch was committed.",
               {{"partitions", std::string_view(list_text(revoking_.get()))}});
     revoking_.reset();
@@ -603,120 +639,68 @@ class KafkaSource : public Source {
   }
 
   Position position() {
-    if (shapes_.changed_since_json()) {
-      schemas_json_ = shapes_.json();
+    if (applier_.shapes().changed_since_json()) {
+      schemas_json_ = applier_.shapes().json();
     }
     return Position::from_json(position_json(offsets_, schemas_json_));
   }
 
-  // Decodes one message and emits what it says; returns the number of row events.
-  uint64_t handle(const rd_kafka_message_t* m, Emitter& out) {
-    const PartitionKey key{rd_kafka_topic_name(m->rkt), m->partition};
+  // The owned partition a message was read from, or nullptr when the message is no longer
+  // this daemon's to apply: its partition was released or lost, or assigned again, since the
+  // message was read (`stamp`), or is being revoked. Fetched before the pause, such a message
+  // is left for the partition's next owner (maybe this daemon again), which starts at the
+  // offset committed with this epoch; reading on would keep the epoch from ever catching up.
+  Owned* owner_of(const rd_kafka_message_t* m, uint64_t stamp) {
+    if (cursor_ == nullptr || m->rkt != cursor_rkt_ || m->partition != cursor_partition_) {
+      auto it = owned_.find(PartitionKey{rd_kafka_topic_name(m->rkt), m->partition});
+      if (it == owned_.end()) {
+        return nullptr;
+      }
+      cursor_ = &it->second;
+      cursor_rkt_ = m->rkt;
+      cursor_partition_ = m->partition;
+    }
+    if (stamp < cursor_->assigned_at ||
+        (revoke_pending_ &&
+         rd_kafka_topic_partition_list_find(revoking_.get(), rd_kafka_topic_name(m->rkt),
+                                            m->partition) != nullptr)) {
+      return nullptr;
+    }
+    return cursor_;
+  }
+
+  // Emits what one decoded message says; returns the number of row events.
+  uint64_t handle(const DecodeAhead::Item& it, Emitter& out) {
+    const rd_kafka_message_t* m = it.message;
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      consumer_error(m);
+      return 0;
+    }
+    Owned* owned = owner_of(m, it.stamp);
+    if (owned == nullptr) {
+      return 0;
+    }
+    if (it.failure) {
+      std::rethrow_exception(it.failure);
+    }
     messages_.add();
     bytes_.add(m->len);
-    const std::string_view msg_key(static_cast<const char*>(m->key), m->key_len);
-    // The decoder reads a copy of its own; it leaves the message as it is.
-    auto decoded = decoder_->decode(key.first, msg_key,
-                                    std::span<char>(static_cast<char*>(m->payload), m->len));
     uint64_t events = 0;
-    if (!decoded.ok()) {
-      bad_message(m, decoded.error().what());
+    if (it.decoded == nullptr) {
+      bad_message(m, it.error->what());
     } else {
-      events = apply(*decoded.value(), m, out);
+      if (applier_.shapes().changed_since_json()) {
+        schemas_json_ = applier_.shapes().json();  // the position before this message
+      }
+      events = applier_.apply(*it.decoded, m, out, [this] {
+        return Position::from_json(position_json(offsets_, schemas_json_));
+      });
     }
-    offsets_[key] = m->offset + 1;
+    if (owned->next == nullptr) {
+      owned->next = &offsets_[PartitionKey{rd_kafka_topic_name(m->rkt), m->partition}];
+    }
+    *owned->next = m->offset + 1;
     return events;
-  }
-
-  uint64_t apply(const DecodedMessage& d, const rd_kafka_message_t* m, Emitter& out) {
-    if (shapes_.changed_since_json()) {
-      schemas_json_ = shapes_.json();  // the position before this message, below
-    }
-    auto before_position = [&] {
-      return Position::from_json(position_json(offsets_, schemas_json_));
-    };
-    switch (d.kind) {
-      case DecodedMessage::Kind::Skip:
-        return 0;
-      case DecodedMessage::Kind::Truncate:
-      case DecodedMessage::Kind::Ddl: {
-        const TableSchema* schema = shapes_.find(d.table);
-        const bool drop = d.kind == DecodedMessage::Kind::Ddl && starts_with_drop(d.ddl);
-        if ((d.kind == DecodedMessage::Kind::Truncate || drop) && schema != nullptr) {
-          SchemaChange c;
-          c.kind = drop ? SchemaChangeKind::DropTable : SchemaChangeKind::TruncateTable;
-          c.table = d.table;
-          c.schema = drop ? nullptr : schema;
-          c.position_before = before_position();
-          if (drop) {
-            shapes_.forget(d.table);
-          }
-          out.schema_change(c);
-          return 0;
-        }
-        if (d.declared.empty()) {
-          log::info(kComponent,
-                    "Schema statement noted; the table follows the columns of its "
-                    "next rows.",
-                    {{"table", std::string_view(d.table.str())},
-                     {"statement", std::string_view(d.ddl)},
-                     {"message", std::string_view(where_of(m))}});
-          return 0;
-        }
-        break;
-      }
-      case DecodedMessage::Kind::Rows:
-        break;
-    }
-    changes_.clear();
-    const TableSchema* schema = shapes_.resolve(d, changes_);
-    if (!changes_.empty()) {
-      const Position p = before_position();
-      for (SchemaChange& c : changes_) {
-        c.position_before = p;
-        out.schema_change(c);
-      }
-    }
-    uint64_t events = 0;
-    for (const RowChange& r : d.rows) {
-      ChangeEvent e;
-      e.op = r.op;
-      e.schema = schema;
-      e.commit_ms = d.commit_ms != 0 ? d.commit_ms
-                                     : std::max<int64_t>(0, rd_kafka_message_timestamp(m, nullptr));
-      if (!r.after.empty()) {
-        const bool full = shapes_.fill(schema, r.after, after_, after_mask_);
-        e.after = RowImage{after_, ColumnMask{full ? nullptr : after_mask_.data()}};
-      }
-      if (!r.before.empty()) {
-        const bool full = shapes_.fill(schema, r.before, before_, before_mask_);
-        e.before = RowImage{before_, ColumnMask{full ? nullptr : before_mask_.data()}};
-      }
-      if (e.op == Op::Update && e.before.empty()) {
-        e.op = Op::Insert;  // an upsert
-      } else if (e.op == Op::Delete && e.before.empty()) {
-        std::swap(e.before, e.after);
-      }
-      if ((e.op == Op::Delete && e.before.empty()) || (e.op != Op::Delete && e.after.empty())) {
-        continue;
-      }
-      out.event(e);
-      ++events;
-    }
-    return events;
-  }
-
-  static bool starts_with_drop(const std::string& ddl) {
-    std::string head;
-    for (char c : ddl) {
-      if (head.size() >= 10) {
-        break;
-      }
-      if (c != '\n' && c != '\t') {
-        head.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-      }
-    }
-    return head.rfind("DROP TABLE", 0) == 0;
   }
 
   void bad_message(const rd_kafka_message_t* m, const std::string& why) {
@@ -742,8 +726,7 @@ class KafkaSource : public Source {
   asio::io_context& io_;
   asio::steady_timer timer_{io_};
   KafkaSettings s_;
-  TableShapes shapes_;
-  std::unique_ptr<MessageDecoder> decoder_;
+  MessageApplier applier_;
   rd_kafka_t* rk_ = nullptr;
   std::unique_ptr<DeadLetterProducer> dlq_;
   bool fresh_ = true;
@@ -751,16 +734,16 @@ class KafkaSource : public Source {
   bool revoke_pending_ = false;
   bool revoke_cut_asked_ = false;
   PartitionList revoking_;
-  Offsets checkpoint_;  // from the checkpoint: where assigned partitions resume
-  Offsets offsets_;     // owned partitions: the next offset to read
-  Offsets committed_;   // as of the last committed epoch
-  int64_t owned_ = 0;
+  Offsets checkpoint_;                   // from the checkpoint: where assigned partitions resume
+  Offsets offsets_;                      // owned partitions: the next offset to read
+  Offsets committed_;                    // as of the last committed epoch
+  std::map<PartitionKey, Owned> owned_;  // see Owned
+  uint64_t assignments_ = 0;
+  // The partition of the last message handled (most come in runs from one partition).
+  Owned* cursor_ = nullptr;
+  const rd_kafka_topic_t* cursor_rkt_ = nullptr;
+  int32_t cursor_partition_ = -1;
   std::string schemas_json_ = "{}";
-  std::vector<SchemaChange> changes_;
-  std::vector<Value> before_;
-  std::vector<Value> after_;
-  std::vector<uint64_t> before_mask_;
-  std::vector<uint64_t> after_mask_;
   std::string failure_;
   std::string failure_hint_;
   ErrorKind failure_kind_ = ErrorKind::Internal;
@@ -770,6 +753,7 @@ class KafkaSource : public Source {
   Counter& parse_errors_;
   Gauge& assigned_;
   Counter& rebalances_;
+  DecodeAhead ahead_;  // last: its worker stops before the rest goes
 };
 
 }  // namespace
