@@ -53,12 +53,14 @@ const TableSchema* TableShapes::step(Table& t, const TableId& id, std::vector<Co
   by_schema_[t.schema] = &t;
   t.names.clear();
   t.index.clear();
+  t.checked = nullptr;
   dirty_ = true;
   return t.schema;
 }
 
 const TableSchema* TableShapes::resolve(const DecodedMessage& m,
                                         std::vector<SchemaChange>& changes) {
+  ++resolves_;  // a new message: images seen before may hold other names now
   Table& t = tables_[m.table];
   // Fast path: the same declared columns as last time and no field the table lacks.
   if (t.schema != nullptr && t.announced && (m.declared.empty() || m.declared == t.last_declared)) {
@@ -189,6 +191,11 @@ const TableSchema* TableShapes::resolve(const DecodedMessage& m,
 }
 
 const std::vector<int>& TableShapes::indexes(Table& t, std::span<const Field> fields) {
+  if (t.checked == fields.data() && t.checked_in == resolves_ && t.names.size() == fields.size()) {
+    return t.index;  // this very image, checked by resolve() for this message
+  }
+  t.checked = fields.data();
+  t.checked_in = resolves_;
   bool same = t.names.size() == fields.size();
   for (size_t i = 0; same && i < fields.size(); ++i) {
     same = t.names[i] == fields[i].name;

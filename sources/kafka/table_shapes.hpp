@@ -48,6 +48,10 @@ class TableShapes {
     // carry the same fields in the same order.
     std::vector<std::string> names;
     std::vector<int> index;
+    // The image `names` were last checked against, in which resolve() call: fill() of the
+    // same image in the same message need not compare the names again.
+    const Field* checked = nullptr;
+    uint64_t checked_in = 0;
   };
 
   const TableSchema* step(Table& t, const TableId& id, std::vector<Column> columns,
@@ -58,6 +62,7 @@ class TableShapes {
   std::map<TableId, Table> tables_;
   std::map<const TableSchema*, Table*> by_schema_;
   mutable bool dirty_ = true;
+  uint64_t resolves_ = 0;
 };
 
 }  // namespace starcdc::kafka

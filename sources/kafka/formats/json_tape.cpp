@@ -32,8 +32,12 @@ struct TapeHandler {
   JsonTape& t;
 
   bool leaf(JsonType type, const char* s, size_t n) {
-    const auto at = static_cast<uint32_t>(t.nodes_.size());
-    t.nodes_.push_back(JsonNode{type, static_cast<uint32_t>(n), at + 1, s});
+    const uint32_t at = t.count_;
+    if (at == t.nodes_.size()) {
+      t.nodes_.resize(t.nodes_.size() * 2 + 64);  // rare: the array is kept between parses
+    }
+    t.nodes_[at] = JsonNode{type, static_cast<uint32_t>(n), at + 1, s};
+    t.count_ = at + 1;
     return true;
   }
   bool Null() { return leaf(JsonType::Null, nullptr, 0); }
@@ -53,14 +57,14 @@ struct TapeHandler {
     if (t.open_.size() >= JsonTape::kMaxDepth) {
       return false;  // the reader recurses per level: bound the stack
     }
-    t.open_.push_back(static_cast<uint32_t>(t.nodes_.size()));
+    t.open_.push_back(t.count_);
     return leaf(type, nullptr, 0);
   }
   bool close(rapidjson::SizeType count) {
     const uint32_t at = t.open_.back();
     t.open_.pop_back();
     t.nodes_[at].size = count;
-    t.nodes_[at].end = static_cast<uint32_t>(t.nodes_.size());
+    t.nodes_[at].end = t.count_;
     return true;
   }
   bool StartObject() { return open(JsonType::Object); }
@@ -95,7 +99,7 @@ JsonTape::JsonTape() : parser_(std::make_unique<Parser>()) {}
 JsonTape::~JsonTape() = default;
 
 bool JsonTape::parse(char* text, size_t length, bool stop_when_done) {
-  nodes_.clear();
+  count_ = 0;
   open_.clear();
   error_.clear();
   consumed_ = 0;
