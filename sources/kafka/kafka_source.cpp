@@ -281,8 +281,13 @@ class KafkaSource : public Source {
   // Without a group: every partition the topics have now, read by this daemon alone.
   void assign_all() {
     const rd_kafka_metadata_t* md = nullptr;
-    const rd_kafka_resp_err_t e = rd_kafka_metadata(rk_, 1, nullptr, &md, 30000);
+    const rd_kafka_resp_err_t e = rd_kafka_metadata(rk_, 1, nullptr, &md, 10000);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      // What the client reported meanwhile may say why (a TLS listener mismatch: refused).
+      if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, 0); m != nullptr) {
+        rd_kafka_message_destroy(m);
+      }
+      throw_failure();
       throw Error(ErrorKind::Transient,
                   std::string("cannot read the topics' partitions: ") + rd_kafka_err2str(e),
                   s_.properties["bootstrap.servers"]);
@@ -307,6 +312,7 @@ class KafkaSource : public Source {
       }
     }
     rd_kafka_metadata_destroy(md);
+    reached_broker_ = true;
     on_assign(list.get());
   }
 
@@ -330,12 +336,21 @@ class KafkaSource : public Source {
                  "check properties.security.protocol, sasl.* and ssl.*");
       return;
     }
+    if (e == RD_KAFKA_RESP_ERR__TRANSPORT && !self->reached_broker_ &&
+        (std::strstr(reason, "SSL handshake failed") != nullptr ||
+         std::strstr(reason, "security.protocol") != nullptr)) {
+      // Before any broker ever answered: the configuration, not the network.
+      self->fail(ErrorKind::Refused, std::string("cannot connect to Kafka: ") + reason,
+                 "properties.security.protocol must match the broker's listener (SSL or "
+                 "SASL_SSL for a TLS listener, PLAINTEXT or SASL_PLAINTEXT otherwise)");
+      return;
+    }
     self->warn_throttled(std::string(rd_kafka_err2name(e)) + ": " + reason);
   }
 
   void throw_failure() const {
     if (!failure_.empty()) {
-      throw Error(failure_kind_, failure_, "", failure_hint_);
+      throw Error(failure_kind_, failure_, s_.properties.at("bootstrap.servers"), failure_hint_);
     }
   }
 
@@ -508,6 +523,7 @@ class KafkaSource : public Source {
     }
     // A partition paused when it was revoked stays paused in librdkafka until resumed.
     rd_kafka_resume_partitions(rk_, parts);
+    reached_broker_ = true;
     ++assignments_;  // messages read before this are not applied to these partitions
     for (int i = 0; i < parts->cnt; ++i) {
       owned_[PartitionKey{parts->elems[i].topic, parts->elems[i].partition}] =
@@ -731,6 +747,7 @@ class KafkaSource : public Source {
   std::unique_ptr<DeadLetterProducer> dlq_;
   bool fresh_ = true;
   bool closing_ = false;
+  bool reached_broker_ = false;  // a broker answered once: later transport errors are the network
   bool revoke_pending_ = false;
   bool revoke_cut_asked_ = false;
   PartitionList revoking_;

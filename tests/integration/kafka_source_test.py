@@ -453,6 +453,38 @@ def retention(args, kafka, emu, work):
           f"{topic}/0 named")
 
 
+def security(args, kafka, emu, work):
+    """TLS and SASL settings reach librdkafka, and a mismatch with the broker stops the daemon
+    (exit 3) saying so: the mock serves PLAINTEXT only, without SASL."""
+    topic = "t_sec"
+    kafka.create_topic(topic, 1)
+    secret = os.path.join(work, "sasl-password")
+    with open(secret, "w") as f:
+        f.write("s3cret-never-logged\n")
+    cases = [
+        ("tls", True, "  properties.security.protocol: SSL\n", "SSL handshake failed",
+         "security.protocol must match"),
+        ("sasl", False, "  properties.security.protocol: SASL_PLAINTEXT\n"
+         "  properties.sasl.mechanism: PLAIN\n  properties.sasl.username: starcdc\n"
+         f"  properties.sasl.password.file: {secret}\n", "SASL", "sasl.*"),
+    ]
+    for name, group, extra, error, hint in cases:
+        cfg = os.path.join(work, f"sec-{name}.yaml")
+        pipeline(cfg, kafka, emu, work, f"sec_{name}", topic, "json",
+                 "  json.primary-key: [id]\n" + extra, group=group)
+        d = harness.Daemon(args.binary, cfg, os.path.join(work, f"sec-{name}.log"))
+        try:
+            rc = d.wait(60)
+            text = "\n".join(d.lines())
+            assert rc == 3, (name, rc, text[-1500:])
+            assert error in text and hint in text, (name, text[-1500:])
+            assert "s3cret" not in text, "the SASL password appeared in the log"
+        finally:
+            d.kill(9)
+    print("security: SSL against a plaintext listener and SASL against a broker without it "
+          "stop with exit 3, naming why; the password file's secret is never logged")
+
+
 BAD = [
     "not json at all", "{", '{"op":"c"}', '{"before":null,"after":{"id":1},"op":"x",'
     '"source":{"db":"bad","table":"items"}}', '[1,2,3]', '{"after":"string","op":"c",'
@@ -524,7 +556,7 @@ def main():
         with KafkaMock(args.kmock, brokers=3) as kafka:
             for name, fn in (("formats", format_cases), ("modes", startup_modes),
                              ("retention", retention), ("kills", kills), ("faults", faults),
-                             ("rebalance", rebalance)):
+                             ("rebalance", rebalance), ("security", security)):
                 if not only or only == name:
                     fn(args, kafka, emu, work)
             for policy in ("fail", "skip", "dead-letter"):
