@@ -549,23 +549,27 @@ class KafkaSource : public Source {
     }
   }
 
+  // Forgets everything about `parts`: offsets, group and checkpoint offsets, ownership.
+  void disown(const rd_kafka_topic_partition_list_t* parts) {
+    for (int i = 0; i < parts->cnt; ++i) {
+      const PartitionKey key{parts->elems[i].topic, parts->elems[i].partition};
+      offsets_.erase(key);
+      committed_.erase(key);
+      checkpoint_.erase(key);
+      owned_.erase(key);
+    }
+    cursor_ = nullptr;
+    assigned_.set(static_cast<double>(owned_.size()));
+  }
+
   void on_revoke(rd_kafka_topic_partition_list_t* parts) {
     if (closing_) {
-      cooperative() ? (void)rd_kafka_incremental_unassign(rk_, parts)
-                    : (void)rd_kafka_assign(rk_, nullptr);
+      unassign(parts);
       return;
     }
     if (rd_kafka_assignment_lost(rk_) != 0) {
       // Already given to another member (this one was evicted): nothing to commit for them.
-      for (int i = 0; i < parts->cnt; ++i) {
-        const PartitionKey key{parts->elems[i].topic, parts->elems[i].partition};
-        offsets_.erase(key);
-        committed_.erase(key);
-        checkpoint_.erase(key);
-        owned_.erase(key);
-      }
-      cursor_ = nullptr;
-      assigned_.set(static_cast<double>(owned_.size()));
+      disown(parts);
       unassign(parts);
       log::warn(kComponent,
                 "Partitions lost to the group (this member was evicted); what "
@@ -623,24 +627,8 @@ class KafkaSource : public Source {
                    {"error", std::string_view(rd_kafka_err2str(e))}});
       }
     }
-    for (int i = 0; i < revoking_->cnt; ++i) {
-      const PartitionKey key{revoking_->elems[i].topic, revoking_->elems[i].partition};
-      offsets_.erase(key);
-      committed_.erase(key);
-      checkpoint_.erase(key);
-      owned_.erase(key);
-    }
-    cursor_ = nullptr;
-    if (cooperative()) {
-      rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk_, revoking_.get());
-      if (e != nullptr) {
-        rd_kafka_error_destroy(e);
-      }
-    } else {
-      rd_kafka_assign(rk_, nullptr);
-      owned_.clear();
-    }
-    assigned_.set(static_cast<double>(owned_.size()));
+    disown(revoking_.get());  // (eager: revoking_ is the whole assignment)
+    unassign(revoking_.get());
     log::info(kComponent, "Partitions released after their epoch was committed.",
               {{"partitions", std::string_view(list_text(revoking_.get()))}});
     revoking_.reset();

@@ -15,11 +15,6 @@ namespace {
 
 constexpr size_t kMaxCachedSchemas = 256;
 
-struct TextHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
 struct CachedSchema {
   std::string raw;  // the schema's JSON text exactly as it came
   DbzSchema schema;

@@ -4,36 +4,6 @@
 
 namespace starcdc::kafka {
 
-char* Arena::allocate(size_t n) {
-  while (chunk_ < chunks_.size() && used_ + n > sizes_[chunk_]) {
-    ++chunk_;
-    used_ = 0;
-  }
-  if (chunk_ == chunks_.size()) {
-    const size_t size = n > kChunkBytes ? n : kChunkBytes;
-    chunks_.push_back(std::make_unique_for_overwrite<char[]>(size));
-    sizes_.push_back(size);
-    used_ = 0;
-  }
-  char* p = chunks_[chunk_].get() + used_;
-  used_ += n;
-  return p;
-}
-
-std::string_view Arena::copy(std::string_view s) {
-  if (s.empty()) {
-    return {};
-  }
-  char* p = allocate(s.size());
-  std::memcpy(p, s.data(), s.size());
-  return {p, s.size()};
-}
-
-void Arena::reset() {
-  chunk_ = 0;
-  used_ = 0;
-}
-
 std::string JsonPath::str() const {
   std::string s(base);
   if (!member.empty()) {

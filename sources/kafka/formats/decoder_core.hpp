@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pipeline/common/arena.hpp"
 #include "pipeline/common/error.hpp"
 #include "sources/kafka/formats/json_tape.hpp"
 #include "sources/kafka/formats/message.hpp"
@@ -18,19 +19,10 @@
 
 namespace starcdc::kafka {
 
-// Bytes that live until reset(): chunks are kept, so a steady state allocates nothing.
-class Arena {
- public:
-  char* allocate(size_t n);
-  std::string_view copy(std::string_view s);
-  void reset();
-
- private:
-  static constexpr size_t kChunkBytes = 64 * 1024;
-  std::vector<std::unique_ptr<char[]>> chunks_;
-  std::vector<size_t> sizes_;
-  size_t chunk_ = 0;  // the chunk being filled
-  size_t used_ = 0;   // bytes used in it
+// Hashes std::string keys and std::string_view lookups alike (heterogeneous lookup).
+struct TextHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
 // How Bytes columns are written as JSON strings.

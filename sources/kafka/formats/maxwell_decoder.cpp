@@ -12,11 +12,6 @@ namespace {
 
 constexpr size_t kMaxTables = 4096;
 
-struct TextHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
 // A table's shape from its last table-create/table-alter message.
 struct TableDef {
   std::vector<Column> columns;
