@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/common/byte_buffer.hpp"
 #include "sources/kafka/formats/message.hpp"
 
 namespace {
@@ -15,8 +16,6 @@ using starcdc::kafka::Format;
 
 // Debezium's Decimal: base64 of the big-endian two's complement unscaled value.
 std::string decimal_base64(int64_t unscaled) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   unsigned char b[8];
   for (int i = 7; i >= 0; --i) {
     b[i] = static_cast<unsigned char>(unscaled & 0xFF);
@@ -27,22 +26,10 @@ std::string decimal_base64(int64_t unscaled) {
                        (b[start] == 0xFF && (b[start + 1] & 0x80) != 0))) {
     ++start;
   }
-  std::string out;
-  for (int i = start; i < 8; i += 3) {
-    const int n = 8 - i < 3 ? 8 - i : 3;
-    uint32_t v = static_cast<uint32_t>(b[i]) << 16;
-    if (n > 1) {
-      v |= static_cast<uint32_t>(b[i + 1]) << 8;
-    }
-    if (n > 2) {
-      v |= b[i + 2];
-    }
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += n > 1 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += n > 2 ? kAlphabet[v & 63] : '=';
-  }
-  return out;
+  starcdc::ByteBuffer out;
+  starcdc::append_base64(out, std::string_view(reinterpret_cast<const char*>(b + start),
+                                               static_cast<size_t>(8 - start)));
+  return std::string(out.view());
 }
 
 constexpr const char* kDebeziumColumns =

@@ -92,6 +92,8 @@ class ByteBuffer {
 // Appends `s` as the inside of a JSON string (quotes not included): escapes ", \ and control
 // characters; bytes >= 0x80 pass through (the caller guarantees UTF-8).
 void append_json_escaped(ByteBuffer& out, std::string_view s);
+// Appends `bytes` as standard base64 (RFC 4648, with '=' padding).
+void append_base64(ByteBuffer& out, std::string_view bytes);
 // Appends `s` as a quoted JSON string.
 inline void append_json_string(ByteBuffer& out, std::string_view s) {
   out.push_back('"');

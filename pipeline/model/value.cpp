@@ -57,31 +57,6 @@ struct TextBuf {
   }
 };
 
-void append_base64(ByteBuffer& out, std::string_view s) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  size_t i = 0;
-  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
-  for (; i + 3 <= s.size(); i += 3) {
-    const uint32_t n = (uint32_t{b[i]} << 16) | (uint32_t{b[i + 1]} << 8) | b[i + 2];
-    out.push_back(kAlphabet[(n >> 18) & 63]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    out.push_back(kAlphabet[(n >> 6) & 63]);
-    out.push_back(kAlphabet[n & 63]);
-  }
-  const size_t rest = s.size() - i;
-  if (rest > 0) {
-    uint32_t n = uint32_t{b[i]} << 16;
-    if (rest == 2) {
-      n |= uint32_t{b[i + 1]} << 8;
-    }
-    out.push_back(kAlphabet[(n >> 18) & 63]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    out.push_back(rest == 2 ? kAlphabet[(n >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-}
-
 }  // namespace
 
 void append_temporal_text(const Value& v, ByteBuffer& out) {

@@ -19,30 +19,6 @@ constexpr int kMaxDepth = 150;  // MySQL allows 100 levels
   throw_malformed(std::string("Malformed binary JSON: ") + what + ".");
 }
 
-void append_base64(ByteBuffer& out, std::span<const uint8_t> s) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  size_t i = 0;
-  for (; i + 3 <= s.size(); i += 3) {
-    const uint32_t n = (uint32_t{s[i]} << 16) | (uint32_t{s[i + 1]} << 8) | s[i + 2];
-    out.push_back(kAlphabet[(n >> 18) & 63]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    out.push_back(kAlphabet[(n >> 6) & 63]);
-    out.push_back(kAlphabet[n & 63]);
-  }
-  if (i < s.size()) {
-    uint32_t n = uint32_t{s[i]} << 16;
-    const bool two = i + 1 < s.size();
-    if (two) {
-      n |= uint32_t{s[i + 1]} << 8;
-    }
-    out.push_back(kAlphabet[(n >> 18) & 63]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    out.push_back(two ? kAlphabet[(n >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-}
-
 void append_double(ByteBuffer& out, double d) {
   char buf[32];
   const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), d);
@@ -95,7 +71,7 @@ void append_opaque(uint8_t field_type, std::span<const uint8_t> v, ByteBuffer& o
   out.append("\"base64:type");
   out.append_int(static_cast<unsigned>(field_type));
   out.push_back(':');
-  append_base64(out, v);
+  append_base64(out, std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
   out.push_back('"');
 }
 
